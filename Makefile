@@ -1,0 +1,73 @@
+# civicpulse: `make demo` and `make test` set everything up on a fresh machine.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+DS ?= $(shell date -u +%F)
+
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export CIVICPULSE_DATA ?= $(CURDIR)/data
+export DO_NOT_TRACK := 1
+SNAPSHOT := $(CURDIR)/tests/fixtures
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(BIN)/airflow: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python 3.11
+	@touch $@
+
+install: $(BIN)/airflow ## create .venv from uv.lock
+
+$(AIRFLOW_HOME)/airflow.db: | $(BIN)/airflow
+	$(BIN)/airflow db migrate > /dev/null
+	@echo "Airflow metadata DB ready in $(AIRFLOW_HOME)"
+
+airflow-init: $(AIRFLOW_HOME)/airflow.db
+
+demo: install airflow-init ## run the nightly DAGs through Airflow against the bundled snapshot
+	CIVICPULSE_REPLAY=$(SNAPSHOT) $(MAKE) --no-print-directory nightly
+
+run: install airflow-init ## run the nightly DAGs against the live sites
+	$(MAKE) --no-print-directory nightly
+
+nightly:
+	$(BIN)/airflow dags test scrape_news $(DS)
+	$(BIN)/airflow dags test scrape_indices $(DS)
+	$(BIN)/airflow dags test build_warehouse $(DS)
+	@echo
+	@$(BIN)/civicpulse report
+
+test: install lint ## lint, then every test (end-to-end through Airflow included)
+	$(BIN)/pytest
+
+lint: install ## ruff, mypy, sqlfluff and dbt parse
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint dbt_project
+	CIVICPULSE_DATA=$$(mktemp -d) $(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+
+fmt: install ## format Python and SQL
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project
+
+dbt: install ## dbt build on the current data folder
+	cd dbt_project && ../$(BIN)/dbt build --project-dir . --profiles-dir .
+
+clean: ## remove the venv, Airflow home and data folder
+	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
+
+.PHONY: help install airflow-init demo run nightly test lint fmt dbt clean

@@ -1,0 +1,37 @@
+"""Build the DuckDB warehouse with dbt whenever new raw partitions are published.
+
+dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs never overlap.
+"""
+
+import pendulum
+from airflow.sdk import dag, task
+
+from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
+
+
+@dag(
+    schedule=RAW_NEWS | RAW_INDICES,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=5)},
+    tags=["civicpulse", "dbt", "warehouse"],
+    doc_md=__doc__,
+)
+def build_warehouse() -> None:
+    @task(outlets=[WAREHOUSE])
+    def dbt_build() -> None:
+        from civicpulse.transform import build_warehouse
+
+        build_warehouse()
+
+    @task
+    def report() -> None:
+        from civicpulse.cli import report
+
+        print(report())
+
+    dbt_build() >> report()
+
+
+build_warehouse()

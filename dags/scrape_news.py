@@ -1,0 +1,45 @@
+"""Scrape the programme-news sources in the registry; land each as a validated Parquet partition.
+
+One mapped task per source, so one failing site never stops the others. Each task fetches
+politely (robots.txt, delays, retries), archives every response to WARC, validates the batch
+with its Great Expectations suite, then publishes it or quarantines it with a report.
+"""
+
+import pendulum
+from airflow.sdk import dag, task
+
+from civicpulse.assets import RAW_NEWS
+
+
+@dag(
+    schedule="0 2 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=10)},
+    tags=["civicpulse", "scrape", "news"],
+    doc_md=__doc__,
+)
+def scrape_news() -> None:
+    @task
+    def list_sources() -> list[str]:
+        from civicpulse.registry import sources_for
+
+        return [source.name for source in sources_for("articles")]
+
+    @task(outlets=[RAW_NEWS])
+    def land(source_name: str, *, ds: str) -> None:
+        from civicpulse.landing import land_source
+
+        land_source(source_name, ds)
+
+    @task(trigger_rule="all_done")
+    def report() -> None:
+        from civicpulse.cli import report
+
+        print(report())
+
+    land.expand(source_name=list_sources()) >> report()
+
+
+scrape_news()

@@ -1,0 +1,1 @@
+"""civicpulse: programme news and public indices, joined nightly."""

@@ -1,0 +1,18 @@
+"""Adapters: code per *kind* of source. Each takes a `Source` and a `Fetcher` and yields
+`Record`s (plain dicts) or `Failure`s; none writes files or reads the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from civicpulse.adapters import html_listing, worldbank_api
+from civicpulse.fetch import Fetcher
+from civicpulse.records import Failure, Record
+from civicpulse.registry import Source
+
+Adapter = Callable[[Source, Fetcher], Iterator[Record | Failure]]
+
+ADAPTERS: dict[str, Adapter] = {
+    "html_listing": html_listing.records,
+    "worldbank_api": worldbank_api.records,
+}

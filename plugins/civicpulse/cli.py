@@ -1,0 +1,54 @@
+"""`civicpulse` command line: land a source, list sources, print the run report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+
+from civicpulse.registry import load_sources
+from civicpulse.runs import format_table, latest_summaries
+from civicpulse.settings import load_settings
+from civicpulse.warehouse import mart_row_counts
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="civicpulse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    land = commands.add_parser("land", help="fetch, validate and publish one source")
+    land.add_argument("source")
+    land.add_argument("--ds", default=datetime.now(UTC).date().isoformat(), help="run day")
+    sources = commands.add_parser("sources", help="list registry entries")
+    sources.add_argument("--entity")
+    commands.add_parser("report", help="latest run per source and the marts' row counts")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if args.command == "land":
+        from civicpulse.landing import land_source
+
+        print(land_source(args.source, args.ds).line())
+    elif args.command == "sources":
+        for source in load_sources():
+            if args.entity in (None, source.entity):
+                print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
+    elif args.command == "report":
+        print(report())
+    return 0
+
+
+def report() -> str:
+    """The end-of-run summary: one row per source, then the marts' row counts."""
+    settings = load_settings()
+    lines = ["Latest run per source:", format_table(latest_summaries(settings.runs_root)), ""]
+    counts = mart_row_counts(settings.warehouse_path)
+    lines.append(f"Warehouse {settings.warehouse_path}:")
+    lines.extend(f"  {table}: {count} rows" for table, count in counts.items())
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

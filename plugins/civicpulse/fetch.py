@@ -1,0 +1,242 @@
+"""The one polite HTTP client: registry hosts only, robots.txt, delays, retries, a size cap,
+and every response archived to WARC. Replay mode swaps only the transport underneath."""
+
+from __future__ import annotations
+
+import email.message
+import email.utils
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from protego import Protego
+
+from civicpulse.archive import WarcArchive
+from civicpulse.replay import ReplayAdapter
+from civicpulse.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 60.0
+RETRY_AFTER_CAP_S = 300.0
+_RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+_TRANSIENT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+class FetchError(RuntimeError):
+    """A URL could not be fetched; the message names the URL and the reason."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class HostNotAllowed(FetchError):
+    """The URL's host is not in the source registry entry."""
+
+
+class DisallowedByRobots(FetchError):
+    """The site's robots.txt disallows the URL for our user agent."""
+
+
+class ResponseTooLarge(FetchError):
+    """The response body exceeds the configured cap."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A successful response, with the provenance every landed record carries."""
+
+    url: str
+    status: int
+    headers: requests.structures.CaseInsensitiveDict[str]
+    body: bytes
+    fetched_at: datetime
+    warc_record_id: str
+
+    @property
+    def text(self) -> str:
+        message = email.message.Message()
+        message["Content-Type"] = self.headers.get("Content-Type", "")
+        charset = message.get_param("charset")
+        return self.body.decode(str(charset) if charset else "utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8-sig"))
+
+
+@dataclass
+class FetchStats:
+    """What a fetcher did, for the run summary."""
+
+    requests: int = 0
+    bytes: int = 0
+    retries: int = 0
+    errors: int = 0
+
+
+@dataclass
+class _Raw:
+    url: str
+    status: int
+    headers: requests.structures.CaseInsensitiveDict[str]
+    body: bytes
+    fetched_at: datetime
+    record_id: str
+
+
+@dataclass
+class Fetcher:
+    """Fetches URLs for one source. Use as a context manager so the archive is closed."""
+
+    hosts: frozenset[str]
+    settings: Settings
+    archive: WarcArchive | None = None
+    sleep: Callable[[float], None] = time.sleep
+    stats: FetchStats = field(default_factory=FetchStats)
+    _session: requests.Session = field(init=False)
+    _robots: dict[str, Protego | None] = field(init=False, default_factory=dict)
+    _last_request: dict[str, float] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = self.settings.user_agent
+        if self.settings.replay_dir is not None:
+            replay = ReplayAdapter(self.settings.replay_dir)
+            self._session.mount("http://", replay)
+            self._session.mount("https://", replay)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._session.close()
+        if self.archive is not None:
+            self.archive.close()
+
+    def get(self, url: str) -> Page:
+        """GET `url` politely, following redirects only to allowed hosts."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self._check_allowed(url)
+            raw = self._request(url)
+            if raw.status in (301, 302, 303, 307, 308) and "Location" in raw.headers:
+                url = urljoin(url, raw.headers["Location"])
+                continue
+            if not 200 <= raw.status < 300:
+                raise FetchError(url, f"HTTP {raw.status}")
+            return Page(raw.url, raw.status, raw.headers, raw.body, raw.fetched_at, raw.record_id)
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    def _check_allowed(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or parts.hostname not in self.hosts:
+            raise HostNotAllowed(url, f"host {parts.hostname!r} is not in the source registry")
+        robots = self._robots_for(f"{parts.scheme}://{parts.netloc}")
+        if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
+            raise DisallowedByRobots(url, "disallowed by robots.txt")
+
+    def _robots_for(self, origin: str) -> Protego | None:
+        if origin not in self._robots:
+            raw = self._request(f"{origin}/robots.txt")
+            if 200 <= raw.status < 300:
+                self._robots[origin] = Protego.parse(raw.body.decode("utf-8", errors="replace"))
+            elif 400 <= raw.status < 500:
+                self._robots[origin] = None  # RFC 9309: an unavailable robots.txt allows all
+            else:
+                raise FetchError(f"{origin}/robots.txt", f"HTTP {raw.status}; not crawling")
+        return self._robots[origin]
+
+    def _request(self, url: str) -> _Raw:
+        """One logical request: polite delay, bounded retries, archived response."""
+        for attempt in range(self.settings.max_retries + 1):
+            self._wait_turn(url)
+            try:
+                raw = self._send(url)
+            except _TRANSIENT_ERRORS as error:
+                self.stats.errors += 1
+                if attempt == self.settings.max_retries:
+                    raise FetchError(url, f"{type(error).__name__} after {attempt + 1} tries")
+                self._back_off(url, attempt, None, reason=type(error).__name__)
+                continue
+            if raw.status in _RETRYABLE_STATUS and attempt < self.settings.max_retries:
+                self._back_off(url, attempt, raw.headers.get("Retry-After"), f"HTTP {raw.status}")
+                continue
+            return raw
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(self, url: str) -> _Raw:
+        with self._session.get(
+            url, timeout=self.settings.timeout_s, stream=True, allow_redirects=False
+        ) as response:
+            fetched_at = datetime.now(UTC)
+            body = self._read_capped(url, response)
+        self.stats.requests += 1
+        self.stats.bytes += len(body)
+        record_id = ""
+        if self.archive is not None:
+            record_id = self.archive.write_response(
+                url, response.status_code, response.reason or "", _items(response.headers),
+                body, fetched_at,
+            )
+        log.info("GET %s -> %s (%d bytes)", url, response.status_code, len(body))
+        return _Raw(url, response.status_code, response.headers, body, fetched_at, record_id)
+
+    def _read_capped(self, url: str, response: requests.Response) -> bytes:
+        cap = self.settings.max_response_bytes
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLarge(url, f"Content-Length {declared} exceeds cap of {cap} bytes")
+        chunks, size = [], 0
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > cap:
+                raise ResponseTooLarge(url, f"body exceeds cap of {cap} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _wait_turn(self, url: str) -> None:
+        host = urlsplit(url).hostname or ""
+        last = self._last_request.get(host)
+        if last is not None:
+            remaining = self.settings.crawl_delay_s - (time.monotonic() - last)
+            if remaining > 0:
+                self.sleep(remaining)
+        self._last_request[host] = time.monotonic()
+
+    def _back_off(self, url: str, attempt: int, retry_after: str | None, reason: str) -> None:
+        delay = _retry_after_seconds(retry_after)
+        if delay is None:
+            delay = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)
+        self.stats.retries += 1
+        log.warning("%s: %s; retry %d in %.1f s", url, reason, attempt + 1, delay)
+        self.sleep(delay)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return min(float(value), RETRY_AFTER_CAP_S)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), RETRY_AFTER_CAP_S)
+
+
+def _items(headers: requests.structures.CaseInsensitiveDict[str]) -> Iterable[tuple[str, str]]:
+    return list(headers.items())

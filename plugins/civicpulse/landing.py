@@ -1,0 +1,144 @@
+"""Write-audit-publish for one source and day: fetch, stage, validate, then publish or
+quarantine. Published partitions are replaced atomically and never touched by a bad batch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from civicpulse.adapters import ADAPTERS
+from civicpulse.archive import WarcArchive
+from civicpulse.fetch import Fetcher
+from civicpulse.quality import ValidationReport, validate
+from civicpulse.records import Failure, Record
+from civicpulse.registry import Source, get_source
+from civicpulse.runs import RunSummary
+from civicpulse.schemas import KEYS, NOT_CONTENT, SCHEMAS
+from civicpulse.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+class BatchQuarantined(RuntimeError):
+    """A batch failed validation; it was moved to quarantine with a report."""
+
+
+def land_source(name: str, ds: str, settings: Settings | None = None) -> RunSummary:
+    """Collect one source for day `ds` and publish it, or quarantine it and raise."""
+    settings = settings or load_settings()
+    source = get_source(name)
+    summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
+    try:
+        with Fetcher(source.hosts, settings, archive) as client:
+            try:
+                results = list(ADAPTERS[source.adapter](source, client))
+            finally:
+                summary.fetched = client.stats.requests
+        rows = [r for r in results if not isinstance(r, Failure)]
+        failures = [r for r in results if isinstance(r, Failure)]
+        summary.failed = len(failures)
+        summary.failures = [{"item": f.item, "reason": f.reason} for f in failures]
+        publish(to_table(rows, source.entity, ds), source, ds, settings, summary, stamp)
+    except Exception as error:
+        if summary.status == "running":
+            summary.status, summary.error = "failed", f"{type(error).__name__}: {error}"
+        raise
+    finally:
+        summary.save(settings.runs_root)
+        log.info("summary %s", summary.line())
+    return summary
+
+
+def to_table(rows: list[Record], entity: str, ds: str) -> pa.Table:
+    """Records as an Arrow table of the entity's schema, with content hash and run day."""
+    schema = SCHEMAS[entity]
+    for row in rows:
+        row["content_hash"] = content_hash(row)
+        row["ds"] = ds
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def content_hash(row: Record) -> str:
+    """A stable hash of what a record says (not of when or how we fetched it)."""
+    content = {k: v for k, v in sorted(row.items()) if k not in NOT_CONTENT}
+    return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()[:16]
+
+
+def publish(
+    table: pa.Table,
+    source: Source,
+    ds: str,
+    settings: Settings,
+    summary: RunSummary,
+    stamp: str,
+) -> None:
+    """Stage, validate, then atomically publish `table` as the day's partition."""
+    folder = settings.raw_root / source.name / source.entity
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{ds}.parquet"
+    staged = folder / f".{ds}.{uuid.uuid4().hex}.parquet.tmp"
+    pq.write_table(table, staged)
+    summary.records = table.num_rows
+    summary.new, summary.updated = _changes(table, folder, source.entity)
+
+    report = validate(table.to_pandas(), f"{source.name}__{source.entity}", KEYS[source.entity])
+    if not report.success:
+        _quarantine(staged, report, source, ds, settings, summary, stamp)
+    os.replace(staged, final)
+    summary.status, summary.partition = "published", str(final)
+
+
+def _quarantine(
+    staged: Path,
+    report: ValidationReport,
+    source: Source,
+    ds: str,
+    settings: Settings,
+    summary: RunSummary,
+    stamp: str,
+) -> None:
+    target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
+    target.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, target / "batch.parquet")
+    report_path = target / "report.md"
+    report_path.write_text(report.to_markdown(f"{source.name} {source.entity} {ds}"), "utf-8")
+    summary.status, summary.quarantined, summary.report = "quarantined", summary.records, str(
+        report_path
+    )
+    summary.new = summary.updated = 0
+    failed = ", ".join(f.expectation for f in report.failed)
+    raise BatchQuarantined(
+        f"{source.name}: batch for {ds} ({summary.records} records) failed {failed}; "
+        f"quarantined, report: {report_path}"
+    )
+
+
+def _changes(table: pa.Table, folder: Path, entity: str) -> tuple[int, int]:
+    """How many records are new, and how many changed, relative to what is published."""
+    keys = KEYS[entity]
+    published: dict[tuple[Any, ...], tuple[Any, str]] = {}
+    for path in sorted(folder.glob("*.parquet")):
+        seen = pq.read_table(path, columns=[*keys, "content_hash", "fetched_at"]).to_pylist()
+        for row in seen:
+            key = tuple(row[k] for k in keys)
+            if key not in published or row["fetched_at"] > published[key][0]:
+                published[key] = (row["fetched_at"], row["content_hash"])
+    new = updated = 0
+    for row in table.select([*keys, "content_hash"]).to_pylist():
+        before = published.get(tuple(row[k] for k in keys))
+        if before is None:
+            new += 1
+        elif before[1] != row["content_hash"]:
+            updated += 1
+    return new, updated

@@ -1,0 +1,121 @@
+"""Great Expectations gate: validate a batch against its reviewed suite in `expectations/`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from civicpulse.settings import REPO_ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+_EXAMPLES_PER_EXPECTATION = 20
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    """One expectation a batch broke, with the offending rows (by position and key)."""
+
+    expectation: str
+    kwargs: dict[str, Any]
+    why: str | None
+    unexpected_count: int | None
+    observed: Any
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating one batch against one suite."""
+
+    suite: str
+    success: bool
+    evaluated: int
+    failed: list[FailedExpectation]
+
+    def to_markdown(self, title: str) -> str:
+        lines = [
+            f"# Quarantined batch: {title}",
+            "",
+            f"Suite `{self.suite}`: {len(self.failed)} of {self.evaluated} expectations failed.",
+            "",
+        ]
+        for failure in self.failed:
+            lines.append(f"## `{failure.expectation}` {json.dumps(failure.kwargs, default=str)}")
+            if failure.why:
+                lines.append(f"Why it matters: {failure.why}")
+            if failure.unexpected_count is not None:
+                lines.append(f"Unexpected records: {failure.unexpected_count}")
+            if failure.observed is not None:
+                lines.append(f"Observed: {failure.observed}")
+            lines.extend(f"- {json.dumps(row, default=str, ensure_ascii=False)}" for row in failure.rows)
+            lines.append("")
+        return "\n".join(lines)
+
+
+def suite_path(suite_name: str) -> Path:
+    return EXPECTATIONS_DIR / f"{suite_name}.json"
+
+
+def load_suite_definition(suite_name: str) -> dict[str, Any]:
+    """The reviewed suite file, as JSON."""
+    path = suite_path(suite_name)
+    if not path.exists():
+        raise FileNotFoundError(f"no expectation suite for {suite_name!r}: {path} is missing")
+    definition: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return definition
+
+
+def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> ValidationReport:
+    """Validate `frame` against `expectations/<suite_name>.json` in an ephemeral GX context."""
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+
+    definition = load_suite_definition(suite_name)
+    suite = gx.ExpectationSuite(name=definition["name"], expectations=definition["expectations"])
+    if len(suite.expectations) != len(definition["expectations"]):
+        raise ValueError(f"{suite_path(suite_name)}: some expectations are invalid (see log)")
+    context = gx.get_context(mode="ephemeral")
+    asset = context.data_sources.add_pandas("civicpulse").add_dataframe_asset(suite_name)
+    batch = asset.add_batch_definition_whole_dataframe("batch").get_batch(
+        batch_parameters={"dataframe": frame}
+    )
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    failed = [
+        _failed_expectation(r.to_json_dict(), frame, key_columns)
+        for r in result.results
+        if not r.success
+    ]
+    return ValidationReport(suite_name, bool(result.success), len(result.results), failed)
+
+
+def _failed_expectation(
+    outcome: dict[str, Any], frame: pd.DataFrame, key_columns: list[str]
+) -> FailedExpectation:
+    config = outcome["expectation_config"]
+    details = outcome.get("result") or {}
+    if outcome.get("exception_info", {}).get("raised_exception"):
+        details = {"observed_value": outcome["exception_info"]["exception_message"]}
+    positions = (details.get("unexpected_index_list") or [])[:_EXAMPLES_PER_EXPECTATION]
+    keys = [c for c in key_columns if c in frame.columns]
+    rows = [
+        {"row": int(p), **{c: frame.iloc[int(p)][c] for c in keys}}
+        for p in positions
+        if isinstance(p, int)
+    ]
+    kwargs = {k: v for k, v in config["kwargs"].items() if k != "batch_id"}
+    return FailedExpectation(
+        expectation=config["type"],
+        kwargs=kwargs,
+        why=(config.get("meta") or {}).get("why"),
+        unexpected_count=details.get("unexpected_count"),
+        observed=details.get("observed_value"),
+        rows=rows,
+    )

@@ -1,0 +1,32 @@
+"""What adapters yield: landed records as plain dicts, and failures that name the item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import re
+
+import ftfy
+
+Record = dict[str, Any]
+
+# Keep typographic quotes as published; repair only real damage such as mojibake.
+_FIX = ftfy.TextFixerConfig(uncurl_quotes=False)
+# ftfy will not re-decode a span that also holds a curly quote (it cannot be re-encoded in
+# the mojibake's code page), so "Pi√±era’s" is repaired piece by piece around the quotes.
+_QUOTES = re.compile("([\u2018\u2019\u201c\u201d])")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One item of a source that could not be collected, and why."""
+
+    item: str
+    reason: str
+
+
+def clean_text(text: str) -> str:
+    """Repair encoding damage and collapse whitespace runs to single spaces."""
+    pieces = _QUOTES.split(text)
+    return " ".join("".join(ftfy.fix_text(piece, _FIX) for piece in pieces).split())

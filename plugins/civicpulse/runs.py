@@ -1,0 +1,69 @@
+"""Run summaries: one JSON file per source and day, and the table users read at the end."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("fetched", "new", "updated", "failed", "quarantined")
+
+
+@dataclass
+class RunSummary:
+    """What one landing run of one source did."""
+
+    source: str
+    entity: str
+    ds: str
+    status: str = "running"  # published | quarantined | failed
+    fetched: int = 0  # HTTP requests made
+    records: int = 0
+    new: int = 0
+    updated: int = 0
+    failed: int = 0
+    quarantined: int = 0
+    partition: str | None = None
+    report: str | None = None
+    error: str | None = None
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        counts = ", ".join(f"{name} {getattr(self, name)}" for name in COLUMNS)
+        where = self.report or self.partition or self.error or ""
+        return f"{self.source}: {self.status}: {counts} -> {where}"
+
+    def save(self, runs_root: Path) -> Path:
+        path = runs_root / self.source / f"{self.ds}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(json.dumps(asdict(self), indent=2, default=str), encoding="utf-8")
+        os.replace(partial, path)
+        return path
+
+
+def latest_summaries(runs_root: Path) -> list[RunSummary]:
+    """The most recent run summary of every source, by source name."""
+    summaries = []
+    for folder in sorted(p for p in runs_root.glob("*") if p.is_dir()):
+        files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        if files:
+            summaries.append(RunSummary(**json.loads(files[-1].read_text(encoding="utf-8"))))
+    return summaries
+
+
+def format_table(summaries: list[RunSummary]) -> str:
+    """A fixed-width table: one row per source."""
+    header = ("source", "day", "status", *COLUMNS)
+    rows = [
+        (s.source, s.ds, s.status, *(str(getattr(s, c)) for c in COLUMNS)) for s in summaries
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *rows]
+    )

@@ -1,0 +1,25 @@
+"""Read-only questions to the DuckDB warehouse that dbt builds."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def mart_row_counts(warehouse: Path) -> dict[str, int]:
+    """Row count of every table in the `marts` schema, by qualified name."""
+    import duckdb
+
+    if not warehouse.exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        ).fetchall()
+        return {
+            f"marts.{name}": connection.execute(f'select count(*) from marts."{name}"').fetchone()[0]
+            for (name,) in tables
+        }
