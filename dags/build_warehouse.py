@@ -14,7 +14,7 @@ from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=5)},
+    default_args={"retries": 2},
     tags=["civicpulse", "dbt", "warehouse"],
     doc_md=__doc__,
 )

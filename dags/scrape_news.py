@@ -6,7 +6,7 @@ with its Great Expectations suite, then publishes it or quarantines it with a re
 """
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag, task, teardown
 
 from civicpulse.assets import RAW_NEWS
 
@@ -16,7 +16,7 @@ from civicpulse.assets import RAW_NEWS
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=10)},
+    default_args={"retries": 2},
     tags=["civicpulse", "scrape", "news"],
     doc_md=__doc__,
 )
@@ -29,11 +29,16 @@ def scrape_news() -> None:
 
     @task(outlets=[RAW_NEWS])
     def land(source_name: str, *, ds: str) -> None:
-        from civicpulse.landing import land_source
+        from airflow.sdk.exceptions import AirflowFailException
 
-        land_source(source_name, ds)
+        from civicpulse.landing import BatchQuarantined, land_source
 
-    @task(trigger_rule="all_done")
+        try:
+            land_source(source_name, ds)
+        except BatchQuarantined as error:
+            raise AirflowFailException(str(error)) from error  # the same batch would fail again
+
+    @teardown  # runs whatever happened, without hiding a failed source from the run's state
     def report() -> None:
         from civicpulse.cli import report
 

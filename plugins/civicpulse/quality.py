@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,14 +76,21 @@ def load_suite_definition(suite_name: str) -> dict[str, Any]:
 
 def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> ValidationReport:
     """Validate `frame` against `expectations/<suite_name>.json` in an ephemeral GX context."""
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    gx_log = logging.getLogger("great_expectations")
+    gx_log.setLevel(logging.WARNING)  # its import logs hundreds of INFO lines
     import great_expectations as gx
+
+    gx_log.setLevel(logging.WARNING)  # and it resets the level on import
 
     definition = load_suite_definition(suite_name)
     suite = gx.ExpectationSuite(name=definition["name"], expectations=definition["expectations"])
     if len(suite.expectations) != len(definition["expectations"]):
         raise ValueError(f"{suite_path(suite_name)}: some expectations are invalid (see log)")
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = context.data_sources.add_pandas("civicpulse").add_dataframe_asset(suite_name)
     batch = asset.add_batch_definition_whole_dataframe("batch").get_batch(
         batch_parameters={"dataframe": frame}

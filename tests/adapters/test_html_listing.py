@@ -1,0 +1,79 @@
+"""The listing adapter over the recorded PartnersGlobal snapshot, checked against seed 000."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from civicpulse.adapters.html_listing import article_links, extract_article, records
+from civicpulse.fetch import Fetcher
+from civicpulse.records import Failure, Record
+from civicpulse.registry import get_source
+from civicpulse.settings import Settings
+from tests.seeds import seed_posts
+
+SOURCE = get_source("partnersglobal")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[Fetcher]:
+    with Fetcher(SOURCE.hosts, settings) as fetcher:
+        yield fetcher
+
+
+@pytest.fixture
+def articles(client: Fetcher) -> list[Record]:
+    results = list(records(SOURCE, client))
+    assert not [r for r in results if isinstance(r, Failure)]
+    return [r for r in results if not isinstance(r, Failure)]
+
+
+def test_follows_pagination_to_every_post(client: Fetcher) -> None:
+    links = article_links(SOURCE, client)
+    assert len(links) == len(seed_posts()) == 9
+    assert all(link.startswith("https://www.partnersglobal.org/newsroom/") for link in links)
+    assert client.stats.requests == 3  # robots.txt and two listing pages
+
+
+def test_every_seed_post_is_one_article_with_its_paragraphs_in_order(
+    articles: list[Record],
+) -> None:
+    for post, article in zip(seed_posts(), articles, strict=True):
+        assert article["body"].split("\n\n") == post.paragraphs, article["url"]
+
+
+def test_bylines_and_dates_come_from_the_page(articles: list[Record]) -> None:
+    for post, article in zip(seed_posts(), articles, strict=True):
+        assert article["authors"] == ([post.author] if post.author else [])
+        assert article["published_date"] == post.published
+    by_author = {a["authors"][0]: a for a in articles if a["authors"]}
+    assert str(by_author["Jillian Slutzker Rocker"]["published_date"]) == "2021-03-19"
+    assert str(by_author["Mishellt Melgarejo"]["published_date"]) == "2019-11-25"
+    assert str(by_author["Athir Hatem"]["published_date"]) == "2019-12-18"
+
+
+def test_boilerplate_stays_out_and_mojibake_is_repaired(articles: list[Record]) -> None:
+    bodies = "\n".join(a["body"] for a in articles)
+    assert "Share this" not in bodies and "Related" not in bodies
+    assert "Sebastián Piñera" in bodies and "√" not in bodies
+
+
+def test_provenance_and_page_metadata(articles: list[Record]) -> None:
+    for article in articles:
+        assert article["source_id"] == "partnersglobal"
+        assert article["language"] == "en"
+        assert article["content_type"] in {"News", "Blog", "Press Releases", "Opportunities"}
+        assert article["tags"] == []
+        assert article["extractor"] == "html_listing/1"
+        assert article["summary"] and len(article["summary"]) <= 301
+
+
+def test_missing_title_is_an_error_naming_the_page(client: Fetcher) -> None:
+    url = article_links(SOURCE, client)[1]
+    page = client.get(url)
+    broken = type(page)(
+        page.url, 200, page.headers, page.body.replace(b"entry-title", b"x"), page.fetched_at, ""
+    )
+    with pytest.raises(ValueError, match=f"{url}: no title"):
+        extract_article(broken, SOURCE.options["article"], SOURCE.name)

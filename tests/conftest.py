@@ -1,0 +1,22 @@
+"""Shared fixtures: a temporary data folder and replay of the bundled recorded snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from civicpulse.settings import Settings, load_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Settings for a fresh data folder, replaying the bundled snapshot; also exported to env
+    so code that loads settings itself (the CLI, dbt) sees the same folder."""
+    monkeypatch.setenv("CIVICPULSE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("CIVICPULSE_REPLAY", str(FIXTURES))
+    monkeypatch.setenv("CIVICPULSE_MAX_RETRIES", "0")
+    yield load_settings()

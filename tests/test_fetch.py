@@ -1,0 +1,142 @@
+"""The polite client against a real HTTP server on 127.0.0.1: every politeness rule and fault."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from civicpulse.archive import WarcArchive, read_responses
+from civicpulse.fetch import (
+    DisallowedByRobots,
+    Fetcher,
+    FetchError,
+    HostNotAllowed,
+    ResponseTooLarge,
+)
+from civicpulse.replay import ReplayAdapter
+from civicpulse.settings import Settings, load_settings
+from tests.http_server import Reply, serve
+
+ROBOTS = Reply(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"})
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Settings:
+    """Settings for live fetching (no replay), with one retry and no crawl delay."""
+    env = {"CIVICPULSE_DATA": str(tmp_path), "CIVICPULSE_MAX_RETRIES": "2"}
+    return replace(load_settings(env), crawl_delay_s=0.0, timeout_s=5.0)
+
+
+def fetcher(settings: Settings, archive: WarcArchive | None = None) -> tuple[Fetcher, list[float]]:
+    sleeps: list[float] = []
+    return Fetcher(frozenset({"127.0.0.1"}), settings, archive, sleep=sleeps.append), sleeps
+
+
+def test_sends_identifying_user_agent_and_reads_robots_first(live: Settings) -> None:
+    with serve({"/robots.txt": [ROBOTS], "/a": [Reply(200, b"<p>hi</p>", HTML)]}) as site:
+        client, _ = fetcher(live)
+        page = client.get(f"{site.base}/a")
+    assert page.text == "<p>hi</p>"
+    assert [path for path, _ in site.requests] == ["/robots.txt", "/a"]
+    agent = site.requests[1][1]["User-Agent"]
+    assert agent.startswith("civicpulse/") and live.contact_url in agent
+
+
+def test_refuses_hosts_outside_the_registry(live: Settings) -> None:
+    client, _ = fetcher(live)
+    with pytest.raises(HostNotAllowed, match="'example.com' is not in the source registry"):
+        client.get("https://example.com/")
+
+
+def test_obeys_robots_txt(live: Settings) -> None:
+    with serve({"/robots.txt": [ROBOTS]}) as site:
+        client, _ = fetcher(live)
+        with pytest.raises(DisallowedByRobots):
+            client.get(f"{site.base}/private/page")
+    assert [path for path, _ in site.requests] == ["/robots.txt"]
+
+
+def test_retries_5xx_with_capped_exponential_backoff(live: Settings) -> None:
+    script = [Reply(500), Reply(502), Reply(200, b"ok")]
+    with serve({"/a": script}) as site:
+        client, sleeps = fetcher(live)
+        assert client.get(f"{site.base}/a").body == b"ok"
+    assert sleeps == [1.0, 2.0]
+    assert client.stats.retries == 2
+
+
+def test_honours_retry_after_on_429(live: Settings) -> None:
+    with serve({"/a": [Reply(429, headers={"Retry-After": "7"}), Reply(200, b"ok")]}) as site:
+        client, sleeps = fetcher(live)
+        client.get(f"{site.base}/a")
+    assert sleeps == [7.0]
+
+
+def test_gives_up_after_max_retries_naming_the_url(live: Settings) -> None:
+    with serve({"/a": [Reply(503)]}) as site:
+        client, sleeps = fetcher(live)
+        with pytest.raises(FetchError, match=r"/a: HTTP 503"):
+            client.get(f"{site.base}/a")
+    assert len(sleeps) == live.max_retries
+
+
+def test_connection_errors_are_retried_then_reported(live: Settings) -> None:
+    with serve({}) as site:
+        dead = site.base  # the server is gone once the block ends
+    client, sleeps = fetcher(live)
+    with pytest.raises(FetchError, match="ConnectionError after 3 tries"):
+        client.get(f"{dead}/a")
+    assert sleeps == [1.0, 2.0]
+
+
+def test_caps_response_size(live: Settings) -> None:
+    small = replace(live, max_response_bytes=1000)
+    streamed = Reply(200, b"x" * 5000, {"Connection": "close"})
+    with serve({"/big": [Reply(200, b"x" * 5000)], "/streamed": [streamed]}) as site:
+        client, _ = fetcher(small)
+        with pytest.raises(ResponseTooLarge, match="Content-Length 5000 exceeds cap"):
+            client.get(f"{site.base}/big")
+        with pytest.raises(ResponseTooLarge, match="body exceeds cap of 1000 bytes"):
+            client.get(f"{site.base}/streamed")
+
+
+def test_refuses_redirects_to_hosts_outside_the_registry(live: Settings) -> None:
+    moved = Reply(301, headers={"Location": "https://evil.example/x"})
+    with serve({"/a": [moved], "/b": [Reply(302, headers={"Location": "/a2"})], "/a2": [Reply(200, b"here")]}) as site:
+        client, _ = fetcher(live)
+        with pytest.raises(HostNotAllowed, match="evil.example"):
+            client.get(f"{site.base}/a")
+        assert client.get(f"{site.base}/b").url == f"{site.base}/a2"
+
+
+def test_waits_between_requests_to_the_same_host(live: Settings) -> None:
+    polite = replace(live, crawl_delay_s=5.0)
+    with serve({"/a": [Reply(200, b"a")]}) as site:
+        client, sleeps = fetcher(polite)
+        client.get(f"{site.base}/a")
+        client.get(f"{site.base}/a")
+    assert len(sleeps) == 2 and all(4.0 < s <= 5.0 for s in sleeps)  # after robots, after /a
+
+
+def test_every_response_is_archived_and_replays_identically(live: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "run.warc.gz"
+    body = "Sebastián — “quoted”".encode()
+    with serve({"/a": [Reply(200, body, HTML)], "/gone": [Reply(404, b"no")]}) as site:
+        client, _ = fetcher(live, WarcArchive(path))
+        with client:
+            page = client.get(f"{site.base}/a")
+            with pytest.raises(FetchError, match="HTTP 404"):
+                client.get(f"{site.base}/gone")
+    records = {r.url: r for r in read_responses(path)}
+    assert set(records) == {f"{site.base}/robots.txt", f"{site.base}/a", f"{site.base}/gone"}
+    assert records[f"{site.base}/a"].record_id == page.warc_record_id
+    assert not path.with_name(path.name + ".part").exists()
+
+    replaying = replace(live, replay_dir=tmp_path)
+    replayed, _ = fetcher(replaying)
+    again = replayed.get(f"{site.base}/a")  # the server is down: this can only be the archive
+    assert (again.body, again.text) == (body, page.text)
+    assert isinstance(replayed._session.get_adapter(site.base), ReplayAdapter)
