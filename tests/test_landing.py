@@ -1,0 +1,111 @@
+"""Write-audit-publish: idempotent re-runs, and bad batches quarantined with nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from civicpulse.archive import WarcArchive, read_responses, warc_files
+from civicpulse.landing import BatchQuarantined, land_source, publish, to_table
+from civicpulse.registry import get_source
+from civicpulse.runs import RunSummary
+from civicpulse.settings import Settings
+from civicpulse.transform import build_warehouse
+from tests.conftest import FIXTURES
+
+DAY = "2026-11-20"
+CHILE = "https://www.partnersglobal.org/newsroom/protests-in-chile-what-they-mean-for-democracy/"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def content(path: Path) -> list[dict[str, object]]:
+    rows = pq.read_table(path).drop_columns(["fetched_at", "warc_record_id"]).to_pylist()
+    return sorted(rows, key=lambda r: str(r["url"]))
+
+
+def mart_rows(settings: Settings) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
+        return db.execute("select * exclude (fetched_at) from marts.fct_articles order by url").fetchall()
+
+
+def tampered_snapshot(folder: Path, url: str, old: bytes, new: bytes) -> Path:
+    """A copy of the bundled snapshot in which one recorded response body is edited."""
+    with WarcArchive(folder / "snapshot.warc.gz") as archive:
+        for path in warc_files(FIXTURES):
+            for r in read_responses(path):
+                body = r.body.replace(old, new) if r.url == url else r.body
+                archive.write_response(r.url, r.status, r.reason, r.headers, body, datetime.now(UTC))
+    return folder
+
+
+def test_landing_a_day_twice_leaves_one_identical_partition(settings: Settings) -> None:
+    first = land_source("partnersglobal", DAY, settings)
+    partition = Path(str(first.partition))
+    before = content(partition)
+    second = land_source("partnersglobal", DAY, settings)
+
+    assert list(partition.parent.iterdir()) == [partition]  # no temporary files left
+    assert content(partition) == before
+    assert (first.new, first.updated) == (9, 0)
+    assert (second.new, second.updated, second.fetched) == (0, 0, 12)
+    assert len(warc_files(settings.archive_root)) == 2  # each run archives what it fetched
+    archived = {r.record_id for p in warc_files(settings.archive_root) for r in read_responses(p)}
+    assert set(pq.read_table(partition)["warc_record_id"].to_pylist()) <= archived
+
+
+def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
+    settings: Settings, tmp_path: Path
+) -> None:
+    good = land_source("partnersglobal", DAY, settings)
+    land_source("worldbank_wdi", DAY, settings)
+    build_warehouse(settings)
+    published, warehouse = sha256(Path(str(good.partition))), mart_rows(settings)
+
+    # The Chile post's page now renders its body as one short line: the selector "works".
+    start = b'<div class="entry-content">'
+    recorded = read_responses(FIXTURES / "partnersglobal" / "snapshot.warc")
+    page = next(r for r in recorded if r.url == CHILE)
+    body_html = page.body[page.body.index(start) : page.body.index(b'<div class="sharedaddy')]
+    replay = tampered_snapshot(tmp_path / "bad", CHILE, body_html, start + b"<p>Read more.</p>")
+    bad = Settings(**{**settings.__dict__, "replay_dir": replay})
+
+    with pytest.raises(BatchQuarantined, match="quarantined, report: ") as raised:
+        land_source("partnersglobal", DAY, bad)
+
+    report = Path(str(raised.value).rsplit("report: ", 1)[1])
+    text = report.read_text(encoding="utf-8")
+    assert "expect_column_value_lengths_to_be_between" in text and CHILE in text
+    assert (report.parent / "batch.parquet").exists()
+    saved = settings.runs_root / "partnersglobal" / f"{DAY}.json"
+    summary = RunSummary(**json.loads(saved.read_text(encoding="utf-8")))
+    assert (summary.status, summary.quarantined, summary.report) == ("quarantined", 9, str(report))
+
+    assert sha256(Path(str(good.partition))) == published
+    build_warehouse(settings)
+    assert mart_rows(settings) == warehouse
+
+
+def test_a_post_without_url_is_quarantined_naming_the_record(settings: Settings) -> None:
+    source = get_source("partnersglobal")
+    good = land_source("partnersglobal", DAY, settings)
+    published = sha256(Path(str(good.partition)))
+    rows = pq.read_table(str(good.partition)).to_pylist()
+    rows[3]["url"] = None
+    summary = RunSummary(source.name, source.entity, DAY)
+
+    with pytest.raises(BatchQuarantined, match="expect_column_values_to_not_be_null"):
+        publish(to_table(rows, source.entity, DAY), source, DAY, settings, summary, "stamp")
+
+    report = Path(str(summary.report)).read_text(encoding="utf-8")
+    assert '{"row": 3, "url": null}' in report
+    assert sha256(Path(str(good.partition))) == published
+    assert not list(Path(str(good.partition)).parent.glob(".*.tmp"))
