@@ -68,10 +68,14 @@ def test_plugin_loader_does_not_execute_the_library(env: dict[str, str]) -> None
 
 def test_nightly_dags_build_the_warehouse_and_rerun_idempotently(env: dict[str, str]) -> None:
     logs = nightly(env)
-    assert "partnersglobal: published: fetched 12, new 9, updated 0, failed 0" in logs["scrape_news"]
+    assert (
+        "partnersglobal: published: fetched 12, new 9, updated 0, failed 0" in logs["scrape_news"]
+    )
     assert "worldbank_wdi: published: fetched 3, new 50" in logs["scrape_indices"]
 
-    articles = query(env, "select url, title, authors, published_date, body from marts.fct_articles")
+    articles = query(
+        env, "select url, title, authors, published_date, body from marts.fct_articles"
+    )
     assert len(articles) == len(seed_posts()) == 9
     bodies = {body for *_, body in articles}
     for post in seed_posts():

@@ -105,7 +105,13 @@ def test_caps_response_size(live: Settings) -> None:
 
 def test_refuses_redirects_to_hosts_outside_the_registry(live: Settings) -> None:
     moved = Reply(301, headers={"Location": "https://evil.example/x"})
-    with serve({"/a": [moved], "/b": [Reply(302, headers={"Location": "/a2"})], "/a2": [Reply(200, b"here")]}) as site:
+    with serve(
+        {
+            "/a": [moved],
+            "/b": [Reply(302, headers={"Location": "/a2"})],
+            "/a2": [Reply(200, b"here")],
+        }
+    ) as site:
         client, _ = fetcher(live)
         with pytest.raises(HostNotAllowed, match="evil.example"):
             client.get(f"{site.base}/a")

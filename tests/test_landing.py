@@ -34,7 +34,9 @@ def content(path: Path) -> list[dict[str, object]]:
 
 def mart_rows(settings: Settings) -> list[tuple[object, ...]]:
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
-        return db.execute("select * exclude (fetched_at) from marts.fct_articles order by url").fetchall()
+        return db.execute(
+            "select * exclude (fetched_at) from marts.fct_articles order by url"
+        ).fetchall()
 
 
 def tampered_snapshot(folder: Path, url: str, old: bytes, new: bytes) -> Path:
@@ -43,7 +45,9 @@ def tampered_snapshot(folder: Path, url: str, old: bytes, new: bytes) -> Path:
         for path in warc_files(FIXTURES):
             for r in read_responses(path):
                 body = r.body.replace(old, new) if r.url == url else r.body
-                archive.write_response(r.url, r.status, r.reason, r.headers, body, datetime.now(UTC))
+                archive.write_response(
+                    r.url, r.status, r.reason, r.headers, body, datetime.now(UTC)
+                )
     return folder
 
 

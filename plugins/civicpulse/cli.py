@@ -25,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     sources.add_argument("--entity")
     commands.add_parser("report", help="latest run per source and the marts' row counts")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     if args.command == "land":
         from civicpulse.landing import land_source

@@ -168,7 +168,8 @@ class Fetcher:
             except _TRANSIENT_ERRORS as error:
                 self.stats.errors += 1
                 if attempt == self.settings.max_retries:
-                    raise FetchError(url, f"{type(error).__name__} after {attempt + 1} tries")
+                    reason = f"{type(error).__name__} after {attempt + 1} tries"
+                    raise FetchError(url, reason) from error
                 self._back_off(url, attempt, None, reason=type(error).__name__)
                 continue
             if raw.status in _RETRYABLE_STATUS and attempt < self.settings.max_retries:
@@ -188,8 +189,12 @@ class Fetcher:
         record_id = ""
         if self.archive is not None:
             record_id = self.archive.write_response(
-                url, response.status_code, response.reason or "", _items(response.headers),
-                body, fetched_at,
+                url,
+                response.status_code,
+                response.reason or "",
+                _items(response.headers),
+                body,
+                fetched_at,
             )
         log.info("GET %s -> %s (%d bytes)", url, response.status_code, len(body))
         return _Raw(url, response.status_code, response.headers, body, fetched_at, record_id)

@@ -113,8 +113,10 @@ def _quarantine(
     os.replace(staged, target / "batch.parquet")
     report_path = target / "report.md"
     report_path.write_text(report.to_markdown(f"{source.name} {source.entity} {ds}"), "utf-8")
-    summary.status, summary.quarantined, summary.report = "quarantined", summary.records, str(
-        report_path
+    summary.status, summary.quarantined, summary.report = (
+        "quarantined",
+        summary.records,
+        str(report_path),
     )
     summary.new = summary.updated = 0
     failed = ", ".join(f.expectation for f in report.failed)

@@ -56,7 +56,9 @@ class ValidationReport:
                 lines.append(f"Unexpected records: {failure.unexpected_count}")
             if failure.observed is not None:
                 lines.append(f"Observed: {failure.observed}")
-            lines.extend(f"- {json.dumps(row, default=str, ensure_ascii=False)}" for row in failure.rows)
+            lines.extend(
+                f"- {json.dumps(row, default=str, ensure_ascii=False)}" for row in failure.rows
+            )
             lines.append("")
         return "\n".join(lines)
 

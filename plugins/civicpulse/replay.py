@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 from requests.adapters import BaseAdapter
-from urllib3 import HTTPResponse
+from urllib3 import HTTPHeaderDict, HTTPResponse
 
 from civicpulse.archive import ArchivedResponse, read_responses, warc_files
 
@@ -52,7 +52,7 @@ class ReplayAdapter(BaseAdapter):
             headers, body = recorded.headers, recorded.body
         raw = HTTPResponse(
             body=io.BytesIO(body),
-            headers=headers,
+            headers=HTTPHeaderDict(headers),
             status=status,
             reason=reason,
             preload_content=False,

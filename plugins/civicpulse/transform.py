@@ -21,8 +21,12 @@ def dbt(*args: str, settings: Settings | None = None) -> None:
     settings.data_root.mkdir(parents=True, exist_ok=True)
     executable = Path(sys.executable).with_name("dbt")
     command = [
-        str(executable), *args,
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        str(executable),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
     ]
     env = {**os.environ, "CIVICPULSE_DATA": str(settings.data_root), "DO_NOT_TRACK": "1"}
     log.info("running %s", " ".join(command))

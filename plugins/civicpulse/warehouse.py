@@ -19,7 +19,8 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
             "select table_name from information_schema.tables "
             "where table_schema = 'marts' order by table_name"
         ).fetchall()
-        return {
-            f"marts.{name}": connection.execute(f'select count(*) from marts."{name}"').fetchone()[0]
-            for (name,) in tables
-        }
+        counts = {}
+        for (name,) in tables:
+            ((count,),) = connection.execute(f'select count(*) from marts."{name}"').fetchall()
+            counts[f"marts.{name}"] = int(count)
+        return counts

@@ -10,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from civicpulse.fetch import FetchError, Fetcher, Page
+from civicpulse.fetch import Fetcher, FetchError, Page
 from civicpulse.records import Failure, Record, clean_text
 from civicpulse.registry import Source
 
@@ -49,7 +49,9 @@ def article_links(source: Source, client: Fetcher) -> list[str]:
         soup = BeautifulSoup(page.text, "lxml")
         items = soup.select(listing["item"])
         if not items:
-            raise ExtractionError(f"{page.url}: listing selector {listing['item']!r} matched nothing")
+            raise ExtractionError(
+                f"{page.url}: listing selector {listing['item']!r} matched nothing"
+            )
         for item in items:
             anchor = item.select_one(listing["link"])
             if anchor is not None:
