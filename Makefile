@@ -67,7 +67,13 @@ fmt: install ## format Python and SQL
 dbt: install ## dbt build on the current data folder
 	cd dbt_project && ../$(BIN)/dbt build --project-dir . --profiles-dir .
 
+up: ## start the production-like stack (needs a Docker engine and a filled-in .env)
+	docker compose up -d --build
+
+down: ## stop the production-like stack
+	docker compose down
+
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test lint fmt dbt clean
+.PHONY: help install airflow-init demo run nightly test lint fmt dbt up down clean

@@ -8,7 +8,7 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -192,7 +192,7 @@ class Fetcher:
                 url,
                 response.status_code,
                 response.reason or "",
-                _items(response.headers),
+                list(response.headers.items()),
                 body,
                 fetched_at,
             )
@@ -241,7 +241,3 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), RETRY_AFTER_CAP_S)
-
-
-def _items(headers: requests.structures.CaseInsensitiveDict[str]) -> Iterable[tuple[str, str]]:
-    return list(headers.items())
