@@ -94,34 +94,26 @@ def publish(
 
     report = validate(table.to_pandas(), f"{source.name}__{source.entity}", KEYS[source.entity])
     if not report.success:
-        _quarantine(staged, report, source, ds, settings, summary, stamp)
+        batch = f"{source.name} {source.entity} {ds}"
+        target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
+        _quarantine(staged, report, target, batch, summary)
     os.replace(staged, final)
     summary.status, summary.partition = "published", str(final)
 
 
 def _quarantine(
-    staged: Path,
-    report: ValidationReport,
-    source: Source,
-    ds: str,
-    settings: Settings,
-    summary: RunSummary,
-    stamp: str,
+    staged: Path, report: ValidationReport, target: Path, batch: str, summary: RunSummary
 ) -> None:
-    target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
+    """Move the staged batch and a readable report to `target`, then fail loudly."""
     target.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target / "batch.parquet")
     report_path = target / "report.md"
-    report_path.write_text(report.to_markdown(f"{source.name} {source.entity} {ds}"), "utf-8")
-    summary.status, summary.quarantined, summary.report = (
-        "quarantined",
-        summary.records,
-        str(report_path),
-    )
-    summary.new = summary.updated = 0
+    report_path.write_text(report.to_markdown(batch), encoding="utf-8")
+    summary.status, summary.report = "quarantined", str(report_path)
+    summary.quarantined, summary.new, summary.updated = summary.records, 0, 0
     failed = ", ".join(f.expectation for f in report.failed)
     raise BatchQuarantined(
-        f"{source.name}: batch for {ds} ({summary.records} records) failed {failed}; "
+        f"{batch}: batch of {summary.records} records failed {failed}; "
         f"quarantined, report: {report_path}"
     )
 

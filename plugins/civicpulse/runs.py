@@ -58,10 +58,19 @@ def latest_summaries(runs_root: Path) -> list[RunSummary]:
 
 def format_table(summaries: list[RunSummary]) -> str:
     """A fixed-width table: one row per source."""
-    header = ("source", "day", "status", *COLUMNS)
-    rows = [(s.source, s.ds, s.status, *(str(getattr(s, c)) for c in COLUMNS)) for s in summaries]
+    header = ("source", "day", "status", *COLUMNS, "detail")
+    rows = [
+        (
+            s.source,
+            s.ds,
+            s.status,
+            *(str(getattr(s, c)) for c in COLUMNS),
+            s.error or s.report or "",
+        )
+        for s in summaries
+    ]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     return "\n".join(
-        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in [header, *rows]
     )
