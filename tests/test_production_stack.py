@@ -1,0 +1,318 @@
+"""The production Airflow configuration of docker-compose.yaml, proven natively.
+
+test_e2e.py runs the DAGs on SQLite with tasks executed in-process; production runs them with
+the CeleryExecutor: PostgreSQL metadata DB, Redis broker, PostgreSQL result backend, tasks on a
+separate `airflow celery worker` reporting to the api-server's Execution API. No Docker engine
+exists here, so this test runs that stack as native processes against the PostgreSQL and Redis
+of the machine, with the environment keys of the compose file's `x-airflow-common` (its literal
+values verbatim; hosts, paths and secrets replaced by local ones).
+
+`airflow dags test --use-executor` plays the scheduler: it queues each task instance through the
+CeleryExecutor (Redis) and reads the results back. The worker's log ties every task instance to
+a Celery task, and the result backend holds that task's SUCCESS.
+
+Without PostgreSQL or Redis on 127.0.0.1 the test skips, except under CI (env `CI` set), where
+it fails: CI has both services, and a skip there would hide a broken build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg2
+import pyarrow.parquet as pq
+import pytest
+import redis
+import yaml
+from celery import Celery
+from cryptography.fernet import Fernet
+from psycopg2 import sql
+
+from civicpulse.settings import REPO_ROOT, load_settings
+from tests.conftest import FIXTURES
+from tests.seeds import seed_posts
+
+pytestmark = pytest.mark.e2e
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+DAY = "2026-11-20"
+HOST = "127.0.0.1"
+POSTGRES = f"postgres@{HOST}:5432"  # trust auth, as on the development and CI machines
+REDIS_PORT = 6379
+TIMEOUT_S = 300  # any Airflow command or start-up; a hang fails the test instead of blocking CI
+CLAIM_KEY = "civicpulse:test_production_stack:claim"
+
+
+def require(service: str, check: Callable[[], object]) -> None:
+    """Skip when `service` is unreachable, but fail under CI, which must have it."""
+    try:
+        check()
+    except Exception as error:
+        reason = f"{service} is not reachable on {HOST}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set: the service must be there)")
+        pytest.skip(reason)
+
+
+def as_postgres_admin(statement: str | sql.Composable, *params: object) -> None:
+    with closing(psycopg2.connect(f"postgresql://{POSTGRES}/postgres", connect_timeout=5)) as db:
+        db.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
+        with db.cursor() as cursor:
+            cursor.execute(statement, params)
+
+
+@pytest.fixture
+def metadata_db() -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database, dropped at the end."""
+    require("PostgreSQL", lambda: as_postgres_admin("SELECT 1"))
+    name = f"civicpulse_prodstack_{uuid.uuid4().hex[:12]}"
+    as_postgres_admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield name
+    finally:
+        as_postgres_admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            name,
+        )
+        as_postgres_admin(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def claim_empty_redis_db() -> tuple[int, redis.Redis]:
+    """Claim a Redis database with SET NX and keep it only if it holds nothing else, so neither
+    a concurrent run nor someone else's data is ever flushed."""
+    for number in range(15, 0, -1):  # Redis has 16 databases by default; 0 is left to others
+        client = redis.Redis(HOST, REDIS_PORT, db=number, socket_timeout=5)
+        if client.set(CLAIM_KEY, "1", nx=True):
+            if client.dbsize() == 1:
+                return number, client
+            client.delete(CLAIM_KEY)
+        client.close()
+    pytest.fail("no empty Redis database (1-15) to use as the broker")
+
+
+@pytest.fixture
+def redis_db() -> Iterator[int]:
+    """A Redis database number of our own for the broker, flushed at the end."""
+    require("Redis", lambda: redis.Redis(HOST, REDIS_PORT, socket_timeout=5).ping())
+    number, client = claim_empty_redis_db()
+    try:
+        yield number
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def compose_airflow_env() -> dict[str, str | None]:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yaml").read_text())
+    environment: dict[str, str | None] = compose["x-airflow-common"]["environment"]
+    return environment
+
+
+@pytest.fixture
+def env(tmp_path: Path, metadata_db: str, redis_db: int) -> dict[str, str]:
+    """The compose environment made native, on a freshly migrated metadata DB."""
+    compose = compose_airflow_env()
+    assert compose["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+    database = f"{POSTGRES}/{metadata_db}"
+    api_port = free_port()
+    native = {
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{HOST}:{api_port}/execution/",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{database}",
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://{database}",
+        # The local Redis has no password (compose: redis://:${REDIS_PASSWORD}@redis:6379/0).
+        "AIRFLOW__CELERY__BROKER_URL": f"redis://{HOST}:{REDIS_PORT}/{redis_db}",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+        "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
+        "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "passwords.json"),
+        "CIVICPULSE_DATA": str(tmp_path / "data"),
+    }
+    assert not set(native) - set(compose), "every replaced key must be a compose key"
+    # Values with an interpolation, a container path or no value at all are not literal.
+    literal = {
+        key: str(value)
+        for key, value in compose.items()
+        if value is not None and "${" not in str(value) and not str(value).startswith("/opt/")
+    }
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("AIRFLOW", "CIVICPULSE_"))  # no developer setting leaks in
+    }
+    environment = {
+        **inherited,
+        **literal,
+        **native,
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "CIVICPULSE_REPLAY": str(FIXTURES),
+        # Not in compose (each worker container has its own); a free port avoids clashes here.
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+    }
+    airflow(environment, "db", "migrate")
+    return environment
+
+
+def airflow(env: dict[str, str], *args: str) -> str:
+    """Run an Airflow command in its own process group; the whole group dies on a timeout."""
+    process = subprocess.Popen(
+        [AIRFLOW, *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        stop_group(process)
+        out, _ = process.communicate()
+        pytest.fail(f"`airflow {' '.join(args)}` did not finish in {TIMEOUT_S} s:\n{out[-5000:]}")
+    assert process.returncode == 0, f"`airflow {' '.join(args)}` failed:\n{out[-5000:]}"
+    return out
+
+
+def stop_group(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM the process group (Celery shuts down warm), then SIGKILL whatever is left."""
+    for sig, grace in ((signal.SIGTERM, 30.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, *args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A long-running Airflow component, logging to `log`, stopped with its group at the end."""
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [AIRFLOW, *args], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        stop_group(process)
+
+
+def wait_for(
+    what: str, process: subprocess.Popen[Any], log: Path, ready: Callable[[], bool]
+) -> None:
+    deadline = time.monotonic() + TIMEOUT_S
+    while not ready():
+        tail = log.read_text()[-3000:]
+        assert process.poll() is None, f"{what} exited with {process.returncode}:\n{tail}"
+        assert time.monotonic() < deadline, f"{what} not ready in {TIMEOUT_S} s:\n{tail}"
+        time.sleep(0.5)  # polling interval while it imports Airflow and connects
+
+
+@pytest.fixture
+def worker_log(env: dict[str, str], tmp_path: Path) -> Iterator[Path]:
+    """A real `airflow celery worker` and the api-server, whose Execution API the worker's task
+    processes report to; started together (each takes 10-20 s to import and connect) and both
+    ready. Yields the worker's log."""
+    api_url = env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"]
+    api_log, log = tmp_path / "api-server.log", tmp_path / "worker.log"
+    broker = Celery(broker=env["AIRFLOW__CELERY__BROKER_URL"])
+    stats: dict[str, dict[str, Any]] = {}
+
+    def api_healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"{api_url}health", timeout=2) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    def worker_answers() -> bool:  # a broadcast like compose's healthcheck (`inspect ping`)
+        stats.update(broker.control.inspect(timeout=1.0).stats() or {})
+        return bool(stats)
+
+    # One uvicorn worker: enough for one run, and light on a 2-core machine.
+    api_args = ["--host", HOST, "--port", str(urlsplit(api_url).port), "--workers", "1"]
+    with (
+        closing(broker),
+        serve(env, api_log, "api-server", *api_args) as api_server,
+        serve(env, log, "celery", "worker") as worker,
+    ):
+        wait_for("api-server", api_server, api_log, api_healthy)
+        wait_for("celery worker", worker, log, worker_answers)
+        [worker_stats] = stats.values()
+        assert worker_stats["pool"]["max-concurrency"] == 2  # AIRFLOW__CELERY__WORKER_CONCURRENCY
+        yield log
+
+
+def metadata(env: dict[str, str], query: str, *params: object) -> list[tuple[object, ...]]:
+    dsn = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+    with closing(psycopg2.connect(dsn)) as db, db.cursor() as cursor:
+        cursor.execute(query, params)
+        rows: list[tuple[object, ...]] = cursor.fetchall()
+        return rows
+
+
+def final_celery_states(env: dict[str, str], celery_ids: Iterable[str]) -> set[object]:
+    """The states of `celery_ids` in the result backend, once none is pending or started: the run
+    is over when the last task reports success to the Execution API, which can be a moment before
+    its Celery task stores its own result."""
+    wanted, deadline = set(celery_ids), time.monotonic() + 30
+    while True:
+        stored = metadata(env, "SELECT task_id, status FROM celery_taskmeta")
+        status = {celery_id: state for celery_id, state in stored}
+        states = {status.get(celery_id) for celery_id in wanted}
+        if not states & {None, "PENDING", "STARTED"} or time.monotonic() > deadline:
+            return states
+        time.sleep(0.2)  # polling interval; the result is normally stored within milliseconds
+
+
+WORKLOAD = re.compile(
+    r"\[(?P<celery_id>[0-9a-f-]{36})\] Executing workload in Celery: "
+    r".*?ti=TaskInstanceDTO\(id=UUID\('(?P<ti_id>[0-9a-f-]{36})'\)"
+)
+
+
+def test_news_dag_runs_on_celery_with_postgres_and_redis(
+    env: dict[str, str], worker_log: Path
+) -> None:
+    airflow(env, "dags", "test", "scrape_news", DAY, "--use-executor")
+
+    [(run_id, run_state)] = metadata(env, "SELECT run_id, state FROM dag_run")
+    assert run_state == "success"
+    instances = metadata(
+        env, "SELECT id, task_id, state FROM task_instance WHERE run_id = %s", run_id
+    )
+    assert {task_id for _, task_id, _ in instances} == {"list_sources", "land", "report"}
+    assert {state for *_, state in instances} == {"success"}
+
+    # Every task instance went through the broker to the worker ...
+    executed = {m["ti_id"]: m["celery_id"] for m in WORKLOAD.finditer(worker_log.read_text())}
+    assert set(executed) == {str(ti_id) for ti_id, *_ in instances}
+    # ... and the worker stored each Celery task's success in the PostgreSQL result backend.
+    assert final_celery_states(env, executed.values()) == {"SUCCESS"}
+
+    partition = load_settings(env).raw_root / "partnersglobal" / "articles" / f"{DAY}.parquet"
+    assert pq.read_metadata(partition).num_rows == len(seed_posts()) == 9
