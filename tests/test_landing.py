@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from civicpulse.archive import WarcArchive, read_responses, warc_files
+from civicpulse.archive import read_responses, warc_files
 from civicpulse.landing import BatchQuarantined, land_source, publish, to_table
 from civicpulse.registry import get_source
 from civicpulse.runs import RunSummary
 from civicpulse.settings import Settings
 from civicpulse.transform import build_warehouse
-from tests.conftest import FIXTURES
+from tests.snapshots import LISTING_2, edited_snapshot, mark_edited
 
 DAY = "2026-11-20"
 CHILE = "https://www.partnersglobal.org/newsroom/protests-in-chile-what-they-mean-for-democracy/"
@@ -39,18 +39,6 @@ def mart_rows(settings: Settings) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
-def tampered_snapshot(folder: Path, url: str, old: bytes, new: bytes) -> Path:
-    """A copy of the bundled snapshot in which one recorded response body is edited."""
-    with WarcArchive(folder / "snapshot.warc.gz") as archive:
-        for path in warc_files(FIXTURES):
-            for r in read_responses(path):
-                body = r.body.replace(old, new) if r.url == url else r.body
-                archive.write_response(
-                    r.url, r.status, r.reason, r.headers, body, datetime.now(UTC)
-                )
-    return folder
-
-
 def test_landing_a_day_twice_leaves_one_identical_partition(settings: Settings) -> None:
     first = land_source("partnersglobal", DAY, settings)
     partition = Path(str(first.partition))
@@ -60,7 +48,7 @@ def test_landing_a_day_twice_leaves_one_identical_partition(settings: Settings) 
     assert list(partition.parent.iterdir()) == [partition]  # no temporary files left
     assert content(partition) == before
     assert (first.new, first.updated) == (9, 0)
-    assert (second.new, second.updated, second.fetched) == (0, 0, 12)
+    assert (second.new, second.updated, second.fetched) == (0, 0, 3)  # robots, two listings
     assert len(warc_files(settings.archive_root)) == 2  # each run archives what it fetched
     archived = {r.record_id for p in warc_files(settings.archive_root) for r in read_responses(p)}
     assert set(pq.read_table(partition)["warc_record_id"].to_pylist()) <= archived
@@ -75,12 +63,15 @@ def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
     published, warehouse = sha256(Path(str(good.partition))), mart_rows(settings)
 
     # The Chile post's page now renders its body as one short line: the selector "works".
-    start = b'<div class="entry-content">'
-    recorded = read_responses(FIXTURES / "partnersglobal" / "snapshot.warc")
-    page = next(r for r in recorded if r.url == CHILE)
-    body_html = page.body[page.body.index(start) : page.body.index(b'<div class="sharedaddy')]
-    replay = tampered_snapshot(tmp_path / "bad", CHILE, body_html, start + b"<p>Read more.</p>")
-    bad = Settings(**{**settings.__dict__, "replay_dir": replay})
+    def gut(page: bytes) -> bytes:
+        start, end = (
+            page.index(b'<div class="entry-content">'),
+            page.index(b'<div class="sharedaddy'),
+        )
+        return page[:start] + b'<div class="entry-content"><p>Read more.</p>' + page[end:]
+
+    edits = {CHILE: gut, LISTING_2: mark_edited(CHILE)}  # the site shows the post as edited
+    bad = replace(settings, replay_dir=edited_snapshot(tmp_path / "bad", edits))
 
     with pytest.raises(BatchQuarantined, match="quarantined, report: ") as raised:
         land_source("partnersglobal", DAY, bad)

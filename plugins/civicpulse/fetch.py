@@ -78,11 +78,24 @@ class Page:
         return json.loads(self.body.decode("utf-8-sig"))
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What a server told us to send back to ask "has this changed?" (RFC 9110 §13)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, page: Page) -> Validators:
+        return cls(page.headers.get("ETag"), page.headers.get("Last-Modified"))
+
+
 @dataclass
 class FetchStats:
     """What a fetcher did, for the run summary."""
 
     requests: int = 0
+    not_modified: int = 0
     bytes: int = 0
     retries: int = 0
     errors: int = 0
@@ -107,6 +120,7 @@ class Fetcher:
     archive: WarcArchive | None = None
     sleep: Callable[[float], None] = time.sleep
     stats: FetchStats = field(default_factory=FetchStats)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _session: requests.Session = field(init=False)
     _robots: dict[str, Protego | None] = field(init=False, default_factory=dict)
     _last_request: dict[str, float] = field(init=False, default_factory=dict)
@@ -127,15 +141,22 @@ class Fetcher:
         if self.archive is not None:
             self.archive.close()
 
-    def get(self, url: str) -> Page:
-        """GET `url` politely, following redirects only to allowed hosts."""
+    def get(self, url: str, validators: Validators | None = None) -> Page:
+        """GET `url` politely, following redirects only to allowed hosts.
+
+        With `validators` from an earlier response the request is conditional: an unchanged
+        resource comes back as a body-less `Page` with status 304.
+        """
+        conditional = _conditional_headers(validators)
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
-            raw = self._request(url)
+            raw = self._request(url, conditional)
             if raw.status in (301, 302, 303, 307, 308) and "Location" in raw.headers:
                 url = urljoin(url, raw.headers["Location"])
                 continue
-            if not 200 <= raw.status < 300:
+            if raw.status == 304 and conditional:
+                self.stats.not_modified += 1
+            elif not 200 <= raw.status < 300:
                 raise FetchError(url, f"HTTP {raw.status}")
             return Page(raw.url, raw.status, raw.headers, raw.body, raw.fetched_at, raw.record_id)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
@@ -159,12 +180,12 @@ class Fetcher:
                 raise FetchError(f"{origin}/robots.txt", f"HTTP {raw.status}; not crawling")
         return self._robots[origin]
 
-    def _request(self, url: str) -> _Raw:
+    def _request(self, url: str, headers: dict[str, str] | None = None) -> _Raw:
         """One logical request: polite delay, bounded retries, archived response."""
         for attempt in range(self.settings.max_retries + 1):
             self._wait_turn(url)
             try:
-                raw = self._send(url)
+                raw = self._send(url, headers or {})
             except _TRANSIENT_ERRORS as error:
                 self.stats.errors += 1
                 if attempt == self.settings.max_retries:
@@ -178,9 +199,13 @@ class Fetcher:
             return raw
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, url: str) -> _Raw:
+    def _send(self, url: str, headers: dict[str, str]) -> _Raw:
         with self._session.get(
-            url, timeout=self.settings.timeout_s, stream=True, allow_redirects=False
+            url,
+            headers=headers,
+            timeout=self.settings.timeout_s,
+            stream=True,
+            allow_redirects=False,
         ) as response:
             fetched_at = datetime.now(UTC)
             body = self._read_capped(url, response)
@@ -228,6 +253,15 @@ class Fetcher:
         self.stats.retries += 1
         log.warning("%s: %s; retry %d in %.1f s", url, reason, attempt + 1, delay)
         self.sleep(delay)
+
+
+def _conditional_headers(validators: Validators | None) -> dict[str, str]:
+    headers = {}
+    if validators and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -39,10 +39,13 @@ def land_source(name: str, ds: str, settings: Settings | None = None) -> RunSumm
     summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
+    folder = settings.raw_root / source.name / source.entity
+    known = published_records(folder, source.entity)
     try:
         with Fetcher(source.hosts, settings, archive) as client:
             try:
-                results = list(ADAPTERS[source.adapter](source, client))
+                by_url = {str(r["url"]): r for r in known.values()}
+                results = list(ADAPTERS[source.adapter](source, client, by_url))
             finally:
                 summary.fetched = client.stats.requests
         rows = [r for r in results if not isinstance(r, Failure)]
@@ -90,7 +93,9 @@ def publish(
     staged = folder / f".{ds}.{uuid.uuid4().hex}.parquet.tmp"
     pq.write_table(table, staged)
     summary.records = table.num_rows
-    summary.new, summary.updated = _changes(table, folder, source.entity)
+    summary.new, summary.updated = _changes(
+        table, published_records(folder, source.entity), source.entity
+    )
 
     report = validate(table.to_pandas(), f"{source.name}__{source.entity}", KEYS[source.entity])
     if not report.success:
@@ -118,21 +123,28 @@ def _quarantine(
     )
 
 
-def _changes(table: pa.Table, folder: Path, entity: str) -> tuple[int, int]:
+def published_records(folder: Path, entity: str) -> dict[tuple[Any, ...], Record]:
+    """The latest published row of every key, across all of a source's partitions."""
+    keys = KEYS[entity]
+    latest: dict[tuple[Any, ...], Record] = {}
+    for path in sorted(folder.glob("*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            key = tuple(row[k] for k in keys)
+            if key not in latest or row["fetched_at"] > latest[key]["fetched_at"]:
+                latest[key] = row
+    return latest
+
+
+def _changes(
+    table: pa.Table, published: dict[tuple[Any, ...], Record], entity: str
+) -> tuple[int, int]:
     """How many records are new, and how many changed, relative to what is published."""
     keys = KEYS[entity]
-    published: dict[tuple[Any, ...], tuple[Any, str]] = {}
-    for path in sorted(folder.glob("*.parquet")):
-        seen = pq.read_table(path, columns=[*keys, "content_hash", "fetched_at"]).to_pylist()
-        for row in seen:
-            key = tuple(row[k] for k in keys)
-            if key not in published or row["fetched_at"] > published[key][0]:
-                published[key] = (row["fetched_at"], row["content_hash"])
     new = updated = 0
     for row in table.select([*keys, "content_hash"]).to_pylist():
         before = published.get(tuple(row[k] for k in keys))
         if before is None:
             new += 1
-        elif before[1] != row["content_hash"]:
+        elif before["content_hash"] != row["content_hash"]:
             updated += 1
     return new, updated

@@ -47,6 +47,8 @@ class ReplayAdapter(BaseAdapter):
         if recorded is None:
             log.debug("replay: %s is not in the snapshot", url)
             status, reason, headers, body = 404, "Not Found", [], b"not in snapshot"
+        elif _not_modified(request, recorded):
+            status, reason, headers, body = 304, "Not Modified", _validators(recorded), b""
         else:
             status, reason = recorded.status, recorded.reason
             headers, body = recorded.headers, recorded.body
@@ -70,3 +72,17 @@ class ReplayAdapter(BaseAdapter):
 
     def close(self) -> None:
         """Nothing to release: responses live in memory."""
+
+
+def _validators(recorded: ArchivedResponse) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in recorded.headers if k.lower() in ("etag", "last-modified")]
+
+
+def _not_modified(request: requests.PreparedRequest, recorded: ArchivedResponse) -> bool:
+    """Answer conditional requests as the recorded server would (RFC 9110 §13.2.2)."""
+    mine = {k.lower(): v for k, v in _validators(recorded)}
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return "etag" in mine and mine["etag"] in {t.strip() for t in if_none_match.split(",")}
+    since = request.headers.get("If-Modified-Since")
+    return since is not None and "last-modified" in mine and mine["last-modified"] == since

@@ -27,6 +27,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("body", pa.string()),
             pa.field("summary", pa.string()),
             pa.field("extractor", pa.string()),
+            pa.field("etag", pa.string()),
+            pa.field("last_modified", pa.string()),
             *PROVENANCE,
         ]
     ),
@@ -53,4 +55,13 @@ KEYS: dict[str, list[str]] = {
 
 # Fields that record how and when we saw a record, not what it says: excluded from its hash,
 # so a re-fetch of unchanged content counts as unchanged.
-NOT_CONTENT = {"fetched_at", "warc_record_id", "ds", "content_hash", "url", "extractor"}
+NOT_CONTENT = {
+    "fetched_at",
+    "warc_record_id",
+    "ds",
+    "content_hash",
+    "url",
+    "extractor",
+    "etag",
+    "last_modified",
+}

@@ -24,7 +24,7 @@ def client(settings: Settings) -> Iterator[Fetcher]:
 
 @pytest.fixture
 def articles(client: Fetcher) -> list[Record]:
-    results = list(records(SOURCE, client))
+    results = list(records(SOURCE, client, {}))
     assert not [r for r in results if isinstance(r, Failure)]
     return [r for r in results if not isinstance(r, Failure)]
 
@@ -32,7 +32,7 @@ def articles(client: Fetcher) -> list[Record]:
 def test_follows_pagination_to_every_post(client: Fetcher) -> None:
     links = article_links(SOURCE, client)
     assert len(links) == len(seed_posts()) == 9
-    assert all(link.startswith("https://www.partnersglobal.org/newsroom/") for link in links)
+    assert all(link.url.startswith("https://www.partnersglobal.org/newsroom/") for link in links)
     assert client.stats.requests == 3  # robots.txt and two listing pages
 
 
@@ -70,7 +70,7 @@ def test_provenance_and_page_metadata(articles: list[Record]) -> None:
 
 
 def test_missing_title_is_an_error_naming_the_page(client: Fetcher) -> None:
-    url = article_links(SOURCE, client)[1]
+    url = article_links(SOURCE, client)[1].url
     page = client.get(url)
     broken = type(page)(
         page.url, 200, page.headers, page.body.replace(b"entry-title", b"x"), page.fetched_at, ""

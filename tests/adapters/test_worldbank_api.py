@@ -28,7 +28,7 @@ def page_of(body: bytes, url: str = "https://api.worldbank.org/v2/x") -> Page:
 
 def test_reads_every_page_of_the_recorded_indicator(settings: Settings) -> None:
     with Fetcher(SOURCE.hosts, settings) as client:
-        results = list(records(SOURCE, client))
+        results = list(records(SOURCE, client, {}))
     assert not [r for r in results if isinstance(r, Failure)]
     observations = [r for r in results if not isinstance(r, Failure)]
     assert client.stats.requests == 3  # robots.txt (absent) and two pages of 25
@@ -76,7 +76,7 @@ def test_rows_without_an_iso3_code_become_failures_not_records(settings: Setting
         (source,) = parse_sources(
             [{**SOURCE.model_dump(), "url": f"{site.base}/v2/", "options": {"indicators": ["X"]}}]
         )
-        results = list(records(source, Fetcher(source.hosts, live)))
+        results = list(records(source, Fetcher(source.hosts, live), {}))
     failure, observation = results
     assert isinstance(failure, Failure) and "Nowhere 2019" in failure.item
     assert "without ISO3 code" in failure.reason

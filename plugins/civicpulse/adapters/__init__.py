@@ -1,16 +1,17 @@
-"""Adapters: code per *kind* of source. Each takes a `Source` and a `Fetcher` and yields
-`Record`s (plain dicts) or `Failure`s; none writes files or reads the clock."""
+"""Adapters: code per *kind* of source. Each takes a `Source`, a `Fetcher` and the source's
+latest landed records by URL (for incremental crawls), and yields `Record`s (plain dicts) or
+`Failure`s; none writes files or reads the clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from civicpulse.adapters import html_listing, worldbank_api
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
 
-Adapter = Callable[[Source, Fetcher], Iterator[Record | Failure]]
+Adapter = Callable[[Source, Fetcher, Mapping[str, Record]], Iterator[Record | Failure]]
 
 ADAPTERS: dict[str, Adapter] = {
     "html_listing": html_listing.records,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from civicpulse.fetch import Fetcher, FetchError, Page
+from civicpulse.articles import DEFAULT_REFRESH_DAYS, Discovered, collect
+from civicpulse.fetch import Fetcher, Page
 from civicpulse.records import Failure, Record, clean_text
 from civicpulse.registry import Source
 
@@ -25,22 +26,25 @@ class ExtractionError(ValueError):
     """An article page lacks something every article must have."""
 
 
-def records(source: Source, client: Fetcher) -> Iterator[Record | Failure]:
-    """Walk the listing pages, then fetch and extract every linked article."""
+def records(
+    source: Source, client: Fetcher, known: Mapping[str, Record]
+) -> Iterator[Record | Failure]:
+    """Walk the listing pages, then fetch and extract the linked articles that are due."""
     selectors = source.options["article"]
-    for url in article_links(source, client):
-        try:
-            page = client.get(url)
-            yield extract_article(page, selectors, source.name)
-        except (FetchError, ExtractionError) as error:
-            log.error("%s: %s: %s", source.name, url, error)
-            yield Failure(url, str(error))
+    yield from collect(
+        article_links(source, client),
+        known,
+        client,
+        lambda page: extract_article(page, selectors, source.name),
+        source_name=source.name,
+        refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
+    )
 
 
-def article_links(source: Source, client: Fetcher) -> list[str]:
+def article_links(source: Source, client: Fetcher) -> list[Discovered]:
     """Article URLs from every listing page, in listing order, without repeats."""
     listing = source.options["listing"]
-    links: dict[str, None] = {}
+    links: dict[str, Discovered] = {}
     next_url: str | None = source.url
     visited: set[str] = set()
     while next_url and next_url not in visited and len(visited) < source.options["max_pages"]:
@@ -55,11 +59,13 @@ def article_links(source: Source, client: Fetcher) -> list[str]:
         for item in items:
             anchor = item.select_one(listing["link"])
             if anchor is not None:
-                links[urljoin(page.url, str(anchor["href"]))] = None
+                url = urljoin(page.url, str(anchor["href"]))
+                modified = item.select_one(listing["modified"]) if "modified" in listing else None
+                links.setdefault(url, Discovered(url, _timestamp(modified)))
         following = soup.select_one(listing["next_page"])
         next_url = urljoin(page.url, str(following["href"])) if following else None
     log.info("%s: %d article links on %d listing pages", source.name, len(links), len(visited))
-    return list(links)
+    return list(links.values())
 
 
 def extract_article(page: Page, selectors: dict[str, str], source_id: str) -> Record:
@@ -138,6 +144,18 @@ def _published_date(soup: BeautifulSoup, selector: str, fetched_at: datetime) ->
         log.warning("rejecting date %s: not before the fetch time", raw)
         return None
     return published.date()
+
+
+def _timestamp(element: Tag | None) -> datetime | None:
+    """A timezone-aware timestamp from a `datetime`/`content` attribute, if there is one."""
+    if element is None:
+        return None
+    raw = element.get("datetime") or element.get("content")
+    try:
+        stamp = datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return stamp if stamp is not None and stamp.tzinfo is not None else None
 
 
 def _language(soup: BeautifulSoup) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -19,8 +19,11 @@ class WorldBankApiError(RuntimeError):
     """The API answered with an error payload instead of data."""
 
 
-def records(source: Source, client: Fetcher) -> Iterator[Record | Failure]:
-    """Every observation of every configured indicator, page by page."""
+def records(
+    source: Source, client: Fetcher, known: Mapping[str, Record]
+) -> Iterator[Record | Failure]:
+    """Every observation of every configured indicator, page by page (the API has no cheap
+    change signal per observation, so every run reads it whole; `known` is unused)."""
     options = source.options
     countries = ";".join(options.get("countries", ["all"]))
     for indicator in options["indicators"]:

@@ -1,0 +1,71 @@
+"""Fetch the articles a discovery channel found, incrementally: only what is new, changed, or
+due for a re-check is requested, conditionally; everything else is carried forward as landed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from civicpulse.fetch import Fetcher, FetchError, Page, Validators
+from civicpulse.records import Failure, Record
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REFRESH_DAYS = 7
+
+Extract = Callable[[Page], Record]
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """An article URL found by a channel, with its modification time if the channel gives one."""
+
+    url: str
+    modified: datetime | None = None
+
+
+def collect(
+    found: Iterable[Discovered],
+    known: Mapping[str, Record],
+    client: Fetcher,
+    extract: Extract,
+    *,
+    source_name: str,
+    refresh_days: float = DEFAULT_REFRESH_DAYS,
+) -> Iterator[Record | Failure]:
+    """One record (or failure) per discovered article; `known` maps URL to its latest landing."""
+    refresh = timedelta(days=refresh_days)
+    for item in found:
+        before = known.get(item.url)
+        if before is not None and not _due(item, before, refresh, client.started_at):
+            yield before
+            continue
+        try:
+            page = client.get(item.url, _validators(before))
+            if page.status == 304 and before is not None:
+                yield before
+                continue
+            record = extract(page)
+            record.update(
+                etag=page.headers.get("ETag"), last_modified=page.headers.get("Last-Modified")
+            )
+            yield record
+        except (FetchError, ValueError) as error:
+            log.error("%s: %s: %s", source_name, item.url, error)
+            yield Failure(item.url, str(error))
+
+
+def _due(item: Discovered, before: Record, refresh: timedelta, now: datetime) -> bool:
+    fetched_at: datetime = before["fetched_at"]
+    changed = item.modified is not None and item.modified > fetched_at
+    return changed or now - fetched_at >= refresh
+
+
+def _validators(before: Record | None) -> Validators | None:
+    if before is None:
+        return None
+    fields: dict[str, Any] = {k: before.get(k) for k in ("etag", "last_modified")}
+    return Validators(**fields)
