@@ -111,3 +111,16 @@ def test_due_posts_are_revalidated_with_conditional_requests(settings: Settings)
         )
     assert client.stats.not_modified == 9  # every page asked "changed?" and heard "no"
     assert results == list(known.values())
+
+
+def test_url_variants_in_the_listing_are_the_same_known_post(
+    settings: Settings, tmp_path: Path
+) -> None:
+    land_source(SOURCE.name, "2026-11-20", settings)
+    sharer = TASHKENT.replace("https://", "http://").rstrip("/") + "?utm_source=newsletter"
+    snapshot = edited_snapshot(
+        tmp_path / "site",
+        {LISTING_1: lambda page: page.replace(TASHKENT.encode(), sharer.encode())},
+    )
+    second = land_source(SOURCE.name, "2026-11-21", replace(settings, replay_dir=snapshot))
+    assert (second.fetched, second.new, second.records) == (3, 0, 9)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from civicpulse.urls import canonical_url
+
 log = logging.getLogger(__name__)
 
 REGISTRY_PATH = Path(__file__).with_name("sources.yml")
@@ -43,6 +45,14 @@ class Source(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"must be an absolute http(s) URL, got {url!r}")
         return url
+
+    def canonical(self, url: str) -> str:
+        """`url` spelled as this source's articles are keyed (see `civicpulse.urls`)."""
+        return canonical_url(
+            url,
+            prefer_https=self.url.startswith("https:"),
+            trailing_slash=self.options.get("trailing_slash"),
+        )
 
     @property
     def hosts(self) -> frozenset[str]:

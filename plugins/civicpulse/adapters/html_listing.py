@@ -31,11 +31,17 @@ def records(
 ) -> Iterator[Record | Failure]:
     """Walk the listing pages, then fetch and extract the linked articles that are due."""
     selectors = source.options["article"]
+
+    def extract(page: Page) -> Record:
+        record = extract_article(page, selectors, source.name)
+        record["url"] = source.canonical(record["url"])
+        return record
+
     yield from collect(
         article_links(source, client),
         known,
         client,
-        lambda page: extract_article(page, selectors, source.name),
+        extract,
         source_name=source.name,
         refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
     )
@@ -59,7 +65,7 @@ def article_links(source: Source, client: Fetcher) -> list[Discovered]:
         for item in items:
             anchor = item.select_one(listing["link"])
             if anchor is not None:
-                url = urljoin(page.url, str(anchor["href"]))
+                url = source.canonical(urljoin(page.url, str(anchor["href"])))
                 modified = item.select_one(listing["modified"]) if "modified" in listing else None
                 links.setdefault(url, Discovered(url, _timestamp(modified)))
         following = soup.select_one(listing["next_page"])
