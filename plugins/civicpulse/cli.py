@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from civicpulse.registry import load_sources
 from civicpulse.runs import format_table, latest_summaries
@@ -24,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     sources = commands.add_parser("sources", help="list registry entries")
     sources.add_argument("--entity")
     commands.add_parser("report", help="latest run per source and the marts' row counts")
+    commands.add_parser("reextract", help="rebuild landed articles from the WARC archive")
+    extract = commands.add_parser("extract", help="print one article as JSON")
+    extract.add_argument("--source", required=True)
+    extract.add_argument("page", help="a saved HTML file, or a URL (fetched politely)")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -39,7 +45,37 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
     elif args.command == "report":
         print(report())
+    elif args.command == "reextract":
+        from civicpulse.reextract import reextract_all
+
+        for summary in reextract_all():
+            print(summary.line())
+    elif args.command == "extract":
+        print(
+            json.dumps(
+                extract_one(args.source, args.page), indent=2, default=str, ensure_ascii=False
+            )
+        )
     return 0
+
+
+def extract_one(source_name: str, where: str) -> dict[str, object]:
+    """One article from a file or a URL, extracted as the nightly run would."""
+    from requests.structures import CaseInsensitiveDict
+
+    from civicpulse.adapters.html_listing import extract_page
+    from civicpulse.fetch import Fetcher, Page
+    from civicpulse.registry import get_source
+
+    source = get_source(source_name)
+    path = Path(where)
+    if path.is_file():
+        headers = CaseInsensitiveDict({"Content-Type": "text/html; charset=utf-8"})
+        page = Page(path.resolve().as_uri(), 200, headers, path.read_bytes(), datetime.now(UTC), "")
+    else:
+        with Fetcher(source.hosts, load_settings()) as client:
+            page = client.get(where)
+    return extract_page(source, page)
 
 
 def report() -> str:

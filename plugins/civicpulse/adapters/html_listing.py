@@ -30,21 +30,21 @@ def records(
     source: Source, client: Fetcher, known: Mapping[str, Record]
 ) -> Iterator[Record | Failure]:
     """Walk the listing pages, then fetch and extract the linked articles that are due."""
-    selectors = source.options["article"]
-
-    def extract(page: Page) -> Record:
-        record = extract_article(page, selectors, source.name)
-        record["url"] = source.canonical(record["url"])
-        return record
-
     yield from collect(
         article_links(source, client),
         known,
         client,
-        extract,
+        lambda page: extract_page(source, page),
         source_name=source.name,
         refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
     )
+
+
+def extract_page(source: Source, page: Page) -> Record:
+    """One article record from one page of `source` (also used to re-extract the archive)."""
+    record = extract_article(page, source.options["article"], source.name)
+    record["url"] = source.canonical(record["url"])
+    return record
 
 
 def article_links(source: Source, client: Fetcher) -> list[Discovered]:
@@ -120,12 +120,13 @@ def body_text_blocks(root: Tag) -> list[str]:
 
 
 def canonical_url(soup: BeautifulSoup, fetched_url: str) -> str:
-    """The page's declared canonical URL when it is on the same host, else the fetched URL."""
+    """The page's declared canonical URL when it is on the fetched host, else the fetched URL."""
     link = soup.find("link", rel="canonical", href=True)
     if isinstance(link, Tag):
         candidate = urljoin(fetched_url, str(link["href"]))
-        if urlsplit(candidate).hostname == urlsplit(fetched_url).hostname:
-            return candidate
+        fetched = urlsplit(fetched_url)
+        if fetched.scheme == "file" or urlsplit(candidate).hostname == fetched.hostname:
+            return candidate  # a saved page (file) can only name its URL this way
     return fetched_url
 
 
