@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from civicpulse.adapters.html_listing import article_links, extract_article, records
+from civicpulse.adapters.html_listing import article_links, records
+from civicpulse.extract import EXTRACTOR
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import get_source
@@ -65,15 +66,5 @@ def test_provenance_and_page_metadata(articles: list[Record]) -> None:
         assert article["language"] == "en"
         assert article["content_type"] in {"News", "Blog", "Press Releases", "Opportunities"}
         assert article["tags"] == []
-        assert article["extractor"] == "html_listing/1"
+        assert article["extractor"] == EXTRACTOR
         assert article["summary"] and len(article["summary"]) <= 301
-
-
-def test_missing_title_is_an_error_naming_the_page(client: Fetcher) -> None:
-    url = article_links(SOURCE, client)[1].url
-    page = client.get(url)
-    broken = type(page)(
-        page.url, 200, page.headers, page.body.replace(b"entry-title", b"x"), page.fetched_at, ""
-    )
-    with pytest.raises(ValueError, match=f"{url}: no title"):
-        extract_article(broken, SOURCE.options["article"], SOURCE.name)

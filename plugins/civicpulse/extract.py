@@ -1,0 +1,527 @@
+"""One article record from one HTML page, each field taken from the best evidence the page has.
+
+Evidence is tried in a fixed order, and the first usable value wins:
+
+1. ``structured_data``: what the page declares about itself: JSON-LD (``@graph`` included),
+   OpenGraph and ``article:*`` meta tags, ``<meta name="author">``, ``<html lang>``;
+2. ``selectors``: the source's CSS selectors from the registry;
+3. ``generic``: trafilatura for the body and title, htmldate for the publication date.
+
+The record says where its title, body and publication date came from (``title_source``,
+``body_source``, ``date_source``). ``"feed"`` is a valid date source for callers that take the
+date from a feed entry instead; this module never sets it, as it only sees the page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+import htmldate
+import trafilatura
+from bs4 import BeautifulSoup, Tag
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from civicpulse.fetch import Page
+from civicpulse.records import Record, clean_text
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = "civicpulse.extract/1"
+
+EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
+
+_BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"]
+_SUMMARY_CHARS = 300
+_DEFAULT_BOILERPLATE = "script, style"
+# Article types first: Yoast's @graph also holds a WebPage whose dates describe the page.
+_ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting"}
+_PAGE_TYPES = {"WebPage"}
+# A language must hold this share of the body's (detected) characters to be listed.
+_MIN_LANGUAGE_SHARE = 0.2
+_LANGUAGES = (Language.ENGLISH, Language.FRENCH, Language.SPANISH)
+# A date without a time zone is in the future only when no zone on Earth has reached it yet.
+_EARLIEST_ZONE = timedelta(hours=14)
+
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december".split()
+)
+# Full names and their abbreviations ("Dec", "Sept"), lower-case, to month numbers.
+_MONTHS = {
+    name: number
+    for number, month in enumerate(_MONTH_NAMES, start=1)
+    for name in (month, month[:3])
+} | {"sept": 9}
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_HUMAN_DATE = re.compile(
+    r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b"
+    r"|\b(?P<day2>\d{1,2})\s+(?P<month2>[A-Za-z]{3,9})\.?,?\s+(?P<year2>\d{4})\b"
+)
+_BY_PREFIX = re.compile(r"^\s*by\b\s*:?\s*", re.IGNORECASE)
+_BYLINE_SEPARATOR = re.compile(r"\s*(?:[;,&|]|\band\b)\s*", re.IGNORECASE)
+# "Heather Ashby, Ph.D." is one person: a comma before a suffix does not start a new name.
+_NAME_SUFFIX = re.compile(
+    r"^(?:Ph\.?\s?D\.?|M\.?D\.?|J\.?D\.?|Jr\.?|Sr\.?|Esq\.?|MBA|MPH|MPA|II|III|IV)$",
+    re.IGNORECASE,
+)
+
+
+class ExtractionError(ValueError):
+    """An article page lacks something every article must have."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What a page declares about itself: JSON-LD nodes (articles first), meta tags, lang."""
+
+    nodes: list[dict[str, Any]]
+    by_id: dict[str, dict[str, Any]]
+    meta: dict[str, list[str]]
+    html_lang: str | None
+
+    def ld(self, key: str) -> Any:
+        """The first non-empty value of `key` among the JSON-LD nodes."""
+        return next((node[key] for node in self.nodes if node.get(key)), None)
+
+    def first_meta(self, key: str) -> str | None:
+        return next(iter(self.meta.get(key, [])), None)
+
+
+def extract_article(page: Page, selectors: Mapping[str, str], source_id: str) -> Record:
+    """One article record from a page: structured data, then selectors, then generic."""
+    soup = BeautifulSoup(page.text, "lxml")
+    declared = declared_metadata(soup)  # before the body step, which removes scripts in place
+    title, title_source = _first_text(_title_evidence(declared, soup, selectors, page.text))
+    if not title:
+        raise ExtractionError(
+            f"{page.url}: no title (no JSON-LD headline or og:title, selector "
+            f"{selectors.get('title')!r} matched nothing, no generic title)"
+        )
+    blocks, body_source = _body(page, soup, selectors, title)
+    if not blocks:
+        raise ExtractionError(
+            f"{page.url}: no body (selector {selectors.get('body')!r} matched no text, "
+            "generic extraction found none)"
+        )
+    published, date_source = _first_date(
+        _published_evidence(declared, soup, selectors, page.text, page.fetched_at), page
+    )
+    updated, _ = _first_date(_updated_evidence(declared, soup, selectors), page)
+    languages = body_languages(blocks) or _declared_languages(declared)
+    return {
+        "source_id": source_id,
+        "url": canonical_url(soup, page.url),
+        "title": title,
+        "published_date": published,
+        "updated_date": updated,
+        "date_source": date_source,
+        "title_source": title_source,
+        "body_source": body_source,
+        "authors": _authors(declared, soup, selectors),
+        "language": languages[0] if languages else None,
+        "languages": languages,
+        "content_type": _content_type(declared, soup, selectors),
+        "tags": _tags(declared, soup, selectors),
+        "body": "\n\n".join(blocks),
+        "summary": _summary(declared, blocks, title),
+        "extractor": EXTRACTOR,
+        "fetched_at": page.fetched_at,
+        "warc_record_id": page.warc_record_id,
+    }
+
+
+# --- structured data ---------------------------------------------------------------------
+
+
+def declared_metadata(soup: BeautifulSoup) -> Declared:
+    """Parse the page's JSON-LD, meta tags and <html lang> once."""
+    nodes = _json_ld_nodes(soup)
+    typed = [n for n in nodes if _types(n) & _ARTICLE_TYPES] + [
+        n for n in nodes if _types(n) & _PAGE_TYPES and not _types(n) & _ARTICLE_TYPES
+    ]
+    by_id = {str(n["@id"]): n for n in nodes if isinstance(n.get("@id"), str)}
+    meta: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta"):
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        if key and tag.get("content"):
+            meta.setdefault(str(key).lower(), []).append(str(tag["content"]))
+    html = soup.find("html")
+    lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
+    return Declared(typed, by_id, meta, _iso_language(str(lang)) if lang else None)
+
+
+def _json_ld_nodes(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type="application/ld+json"):
+        try:
+            data = json.loads(script.get_text())
+        except json.JSONDecodeError as error:
+            log.warning("ignoring malformed JSON-LD: %s", error)
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            graph = item.get("@graph") if isinstance(item, dict) else None
+            nodes.extend(
+                n for n in (graph if isinstance(graph, list) else [item]) if isinstance(n, dict)
+            )
+    return nodes
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    return {kind} if isinstance(kind, str) else {k for k in kind or [] if isinstance(k, str)}
+
+
+def _ld_people(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names from a JSON-LD author: a string, a Person (or a reference to one), or a list."""
+    if isinstance(value, str):
+        return split_byline(value)
+    if isinstance(value, list):
+        return [name for item in value for name in _ld_people(item, by_id)]
+    if isinstance(value, dict):
+        person = value if value.get("name") else by_id.get(str(value.get("@id")), {})
+        name = person.get("name")
+        return [clean_text(name)] if isinstance(name, str) and clean_text(name) else []
+    return []
+
+
+def _without_site_name(title: str | None, site_name: str | None) -> str | None:
+    """og:title often carries " – Site" or " | Site"; the article's title does not."""
+    if title and site_name:
+        match = re.fullmatch(rf"(.+?)\s+[-–—|·]\s+{re.escape(site_name)}", title.strip())
+        if match:
+            return match.group(1)
+    return title
+
+
+# --- titles and bodies -------------------------------------------------------------------
+
+
+def _title_evidence(
+    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str], html: str
+) -> Iterator[tuple[EvidenceSource, str | None]]:
+    headline = declared.ld("headline")
+    yield "structured_data", headline if isinstance(headline, str) else None
+    og_title = declared.first_meta("og:title")
+    yield "structured_data", _without_site_name(og_title, declared.first_meta("og:site_name"))
+    if "title" in selectors:
+        yield "selectors", _text(soup.select_one(selectors["title"]))
+    yield "generic", trafilatura.extract_metadata(_without_boilerplate(html, selectors)).title
+
+
+def _first_text(
+    evidence: Iterable[tuple[EvidenceSource, str | None]],
+) -> tuple[str, EvidenceSource | None]:
+    for source, raw in evidence:
+        if raw and (text := clean_text(raw)):
+            return text, source
+    return "", None
+
+
+def _body(
+    page: Page, soup: BeautifulSoup, selectors: Mapping[str, str], title: str
+) -> tuple[list[str], EvidenceSource | None]:
+    """Blocks from the body selector; trafilatura when it is absent or yields no text."""
+    root = soup.select_one(selectors["body"]) if "body" in selectors else None
+    if root is not None:
+        # In place, as before: selector fields read afterwards never see boilerplate either.
+        _remove_boilerplate(root, selectors)
+        if blocks := body_text_blocks(root):
+            return blocks, "selectors"
+    if "body" in selectors:
+        log.warning("%s: body selector %r found no text; generic", page.url, selectors["body"])
+    blocks = _generic_body(page.text, selectors)
+    # trafilatura keeps the page's <h1>; the title is a field of its own.
+    if blocks and blocks[0] == title:
+        blocks = blocks[1:]
+    return blocks, "generic" if blocks else None
+
+
+def _generic_body(html: str, selectors: Mapping[str, str]) -> list[str]:
+    """trafilatura's main text, as HTML so that blocks and list markers match the selector path."""
+    extracted = trafilatura.extract(
+        _without_boilerplate(html, selectors),
+        output_format="html",
+        favor_precision=True,
+        include_comments=False,
+    )
+    return body_text_blocks(BeautifulSoup(extracted, "lxml")) if extracted else []
+
+
+def _without_boilerplate(html: str, selectors: Mapping[str, str]) -> str:
+    """The page without the source's known boilerplate, for generic extraction: left in, a
+    share widget's "Share this:" heading can pass for the title."""
+    soup = BeautifulSoup(html, "lxml")
+    _remove_boilerplate(soup, selectors)
+    return str(soup)
+
+
+def _remove_boilerplate(root: Tag, selectors: Mapping[str, str]) -> None:
+    for boilerplate in root.select(selectors.get("boilerplate", _DEFAULT_BOILERPLATE)):
+        boilerplate.decompose()
+
+
+def body_text_blocks(root: Tag) -> list[str]:
+    """Paragraph-level texts in document order; list items keep their bullet or number."""
+    blocks = []
+    for element in root.find_all(_BLOCKS):
+        if element.find_parent(_BLOCKS) is not None:
+            continue  # already part of an enclosing block's text
+        text = clean_text(element.get_text(" "))
+        if not text:
+            continue
+        if element.name == "li":
+            text = f"{_list_marker(element)} {text}"
+        blocks.append(text)
+    return blocks
+
+
+def _list_marker(item: Tag) -> str:
+    parent = item.parent
+    if parent is not None and parent.name == "ol":
+        return f"{parent.find_all('li', recursive=False).index(item) + 1}."
+    return "•"
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def _published_evidence(
+    declared: Declared,
+    soup: BeautifulSoup,
+    selectors: Mapping[str, str],
+    html: str,
+    fetched_at: datetime,
+) -> Iterator[tuple[EvidenceSource, str | None]]:
+    published = declared.ld("datePublished")
+    yield "structured_data", published if isinstance(published, str) else None
+    yield "structured_data", declared.first_meta("article:published_time")
+    yield "selectors", _selected_date(soup, selectors.get("published"))
+    # Markup only (no extensive search): in running text htmldate takes copyright years and
+    # related-article dates for the article's own date.
+    yield (
+        "generic",
+        htmldate.find_date(
+            html, extensive_search=False, original_date=True, max_date=fetched_at.date().isoformat()
+        ),
+    )
+
+
+def _updated_evidence(
+    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]
+) -> Iterator[tuple[EvidenceSource, str | None]]:
+    modified = declared.ld("dateModified")
+    yield "structured_data", modified if isinstance(modified, str) else None
+    yield "structured_data", declared.first_meta("article:modified_time")
+    yield "selectors", _selected_date(soup, selectors.get("updated"))
+    # No generic step: htmldate's "latest date" on a page is mostly a copyright or a sidebar.
+
+
+def _selected_date(soup: BeautifulSoup, selector: str | None) -> str | None:
+    """A date element's machine-readable `datetime` or `content`, else its text."""
+    element = soup.select_one(selector) if selector else None
+    if element is None:
+        return None
+    return str(element.get("datetime") or element.get("content") or element.get_text()).strip()
+
+
+def _first_date(
+    evidence: Iterable[tuple[EvidenceSource, str | None]], page: Page
+) -> tuple[date | None, EvidenceSource | None]:
+    for source, raw in evidence:
+        if not raw:
+            continue
+        when = parse_date(raw)
+        if when is None:
+            log.warning("%s: unparseable date %r from %s", page.url, raw, source)
+        elif is_after_fetch(when, page.fetched_at):
+            log.warning(
+                "%s: rejecting date %r from %s: not before the fetch", page.url, raw, source
+            )
+        else:
+            return when.date(), source
+    return None, None
+
+
+def parse_date(raw: str) -> datetime | None:
+    """An ISO 8601 date or datetime, or a long English form ("Thursday, March 23, 2023",
+    "Last edited: December 29, 2011", "29 Dec. 2011") anywhere in `raw`. Naive unless the
+    text gives a time zone."""
+    iso = _ISO_DATE.search(raw)
+    if iso:
+        try:
+            return datetime.fromisoformat(iso.group())
+        except ValueError:
+            pass  # e.g. 2011-13-45: try the long forms
+    for match in _HUMAN_DATE.finditer(raw):
+        month = _MONTHS.get((match["month"] or match["month2"]).lower())
+        day, year = match["day"] or match["day2"], match["year"] or match["year2"]
+        if month is not None:
+            try:
+                return datetime(int(year), month, int(day))
+            except ValueError:
+                continue
+    return None
+
+
+def is_after_fetch(when: datetime, fetched_at: datetime) -> bool:
+    """Whether a date cannot be a publication date because it is not before the fetch."""
+    fetched = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC)
+    if when.tzinfo is not None:
+        return when >= fetched
+    return when.date() > (fetched.astimezone(UTC) + _EARLIEST_ZONE).date()
+
+
+# --- people, tags, section ---------------------------------------------------------------
+
+
+def split_byline(byline: str) -> list[str]:
+    """Names in a byline: "By: A;  B", "A and B", "A, B" -> [A, B], without repeats."""
+    names: list[str] = []
+    for piece in _BYLINE_SEPARATOR.split(_BY_PREFIX.sub("", clean_text(byline))):
+        if not piece:
+            continue
+        if names and _NAME_SUFFIX.match(piece):
+            names[-1] = f"{names[-1]}, {piece}"
+        else:
+            names.append(piece)
+    return _unique(names)
+
+
+def _authors(declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]) -> list[str]:
+    # No generic step: trafilatura's author guesses name organisations and photographers.
+    for names in (
+        _ld_people(declared.ld("author"), declared.by_id),
+        [name for meta in declared.meta.get("author", []) for name in split_byline(meta)],
+        [
+            name
+            for el in _select_all(soup, selectors, "authors")
+            for name in split_byline(_text(el))
+        ],
+    ):
+        if names:
+            return _unique(names)
+    return []
+
+
+def _tags(declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]) -> list[str]:
+    keywords = declared.ld("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    for found in (
+        [k for k in keywords or [] if isinstance(k, str)],
+        declared.meta.get("article:tag", []),
+        [_text(el) for el in _select_all(soup, selectors, "tags")],
+    ):
+        if tags := _unique(clean_text(tag) for tag in found):
+            return tags
+    return []
+
+
+def _content_type(
+    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]
+) -> str | None:
+    section = declared.ld("articleSection")
+    if isinstance(section, list):
+        section = next((s for s in section if isinstance(s, str)), None)
+    evidence = [
+        section if isinstance(section, str) else None,
+        declared.first_meta("article:section"),
+        _text(soup.select_one(selectors["content_type"])) if "content_type" in selectors else None,
+    ]
+    return next((text for raw in evidence if raw and (text := clean_text(raw))), None)
+
+
+def _select_all(soup: BeautifulSoup, selectors: Mapping[str, str], key: str) -> list[Tag]:
+    return list(soup.select(selectors[key])) if key in selectors else []
+
+
+# --- language and summary ----------------------------------------------------------------
+
+
+@cache
+def _detector() -> LanguageDetector:
+    # Building a detector loads its models (seconds); one per process is enough.
+    return LanguageDetectorBuilder.from_languages(*_LANGUAGES).build()
+
+
+def body_languages(blocks: list[str]) -> list[str]:
+    """Languages holding at least a fifth of the body's characters, majority first.
+
+    Detected block by block, so a French section followed by its English translation counts
+    as both; blocks lingua cannot call do not count.
+    """
+    chars: dict[str, int] = {}
+    for block, language in zip(
+        blocks, _detector().detect_languages_in_parallel_of(blocks), strict=True
+    ):
+        if language is not None:
+            code = language.iso_code_639_1.name.lower()
+            chars[code] = chars.get(code, 0) + len(block)
+    total = sum(chars.values())
+    ranked = sorted(chars, key=lambda code: chars[code], reverse=True)
+    return [code for code in ranked if chars[code] >= _MIN_LANGUAGE_SHARE * total]
+
+
+def _declared_languages(declared: Declared) -> list[str]:
+    in_language = declared.ld("inLanguage")
+    declared_lang = _iso_language(in_language) if isinstance(in_language, str) else None
+    lang = declared_lang or declared.html_lang
+    return [lang] if lang else []
+
+
+def _iso_language(tag: str) -> str:
+    """The primary subtag of a language tag: en-US -> en, fr_FR -> fr."""
+    return re.split(r"[-_]", tag.strip())[0].lower()
+
+
+def _summary(declared: Declared, blocks: list[str], title: str) -> str | None:
+    description = declared.ld("description")
+    candidates = [
+        description if isinstance(description, str) else None,
+        declared.first_meta("og:description"),
+        declared.first_meta("description"),
+        blocks[0] if blocks else None,
+    ]
+    for raw in candidates:
+        text = clean_text(raw or "")
+        # A description that only repeats the title says nothing; the first block does better.
+        if text and text != title:
+            return _truncated(text)
+    return None
+
+
+def _truncated(text: str) -> str:
+    if len(text) <= _SUMMARY_CHARS:
+        return text
+    return text[:_SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def canonical_url(soup: BeautifulSoup, fetched_url: str) -> str:
+    """The page's declared canonical URL when it is on the fetched host, else the fetched URL."""
+    link = soup.find("link", rel="canonical", href=True)
+    if isinstance(link, Tag):
+        candidate = urljoin(fetched_url, str(link["href"]))
+        fetched = urlsplit(fetched_url)
+        if fetched.scheme == "file" or urlsplit(candidate).hostname == fetched.hostname:
+            return candidate  # a saved page (file) can only name its URL this way
+    return fetched_url
+
+
+def _text(element: Any) -> str:
+    return clean_text(element.get_text(" ")) if element is not None else ""
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
