@@ -1,0 +1,54 @@
+{#-
+    The staging model of an article source: every article source lands the same columns
+    (plugins/civicpulse/schemas.py), so each `stg_<source>__articles` is this one call.
+    Each run day lands a full snapshot: keep the most recent sighting of each article.
+-#}
+{% macro staging_articles(source_name) %}
+
+with
+
+source as (
+
+    select * from {{ source(source_name, 'articles') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        md5(source_id || url) as article_id,
+        source_id,
+        url,
+
+        ---------- text
+        title,
+        body,
+        summary,
+        authors,
+        tags,
+        language,
+        languages,
+        content_type,
+        content_hash,
+
+        ---------- dates
+        published_date,
+        updated_date,
+        fetched_at,
+
+        ---------- lineage
+        date_source,
+        extractor,
+        warc_record_id,
+        ds
+
+    from source
+
+    qualify row_number() over (partition by url order by fetched_at desc, ds desc) = 1
+
+)
+
+select * from renamed
+
+{% endmacro %}
