@@ -20,7 +20,7 @@ from civicpulse.archive import WarcArchive
 from civicpulse.fetch import Fetcher
 from civicpulse.quality import ValidationReport, validate
 from civicpulse.records import Failure, Record
-from civicpulse.registry import Source, get_source
+from civicpulse.registry import Source, get_source, load_sources
 from civicpulse.runs import RunSummary
 from civicpulse.schemas import KEYS, NOT_CONTENT, SCHEMAS
 from civicpulse.settings import Settings, load_settings
@@ -123,11 +123,30 @@ def _quarantine(
     )
 
 
+def partitions(folder: Path) -> list[Path]:
+    """A source's published day partitions, oldest first."""
+    return sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].parquet"))
+
+
+def ensure_schema_files(settings: Settings) -> None:
+    """Give every registry source that has never landed an empty file of its schema, so the
+    warehouse builds (its staging reads `*.parquet`) before every source has published."""
+    for source in load_sources():
+        folder = settings.raw_root / source.name / source.entity
+        empty = folder / "_schema.parquet"
+        if not partitions(folder) and not empty.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            staged = folder / f".{uuid.uuid4().hex}.tmp"
+            pq.write_table(SCHEMAS[source.entity].empty_table(), staged)
+            os.replace(staged, empty)
+            log.info("%s has not landed yet: wrote %s", source.name, empty)
+
+
 def published_records(folder: Path, entity: str) -> dict[tuple[Any, ...], Record]:
     """The latest published row of every key, across all of a source's partitions."""
     keys = KEYS[entity]
     latest: dict[tuple[Any, ...], Record] = {}
-    for path in sorted(folder.glob("*.parquet")):
+    for path in partitions(folder):
         for row in pq.read_table(path).to_pylist():
             key = tuple(row[k] for k in keys)
             if key not in latest or row["fetched_at"] > latest[key]["fetched_at"]:

@@ -13,7 +13,7 @@ from requests.structures import CaseInsensitiveDict
 from civicpulse.adapters.html_listing import extract_page
 from civicpulse.archive import ArchivedResponse, read_responses, warc_files
 from civicpulse.fetch import Page
-from civicpulse.landing import publish, to_table
+from civicpulse.landing import partitions, publish, to_table
 from civicpulse.records import Record
 from civicpulse.registry import Source, get_source, load_sources
 from civicpulse.runs import RunSummary
@@ -38,7 +38,7 @@ def reextract_source(name: str, settings: Settings) -> list[RunSummary]:
     source = get_source(name)
     archived = archive_index(settings.archive_root / source.name)
     summaries = []
-    for partition in sorted((settings.raw_root / source.name / source.entity).glob("*.parquet")):
+    for partition in partitions(settings.raw_root / source.name / source.entity):
         ds = partition.stem
         summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
         rows = [

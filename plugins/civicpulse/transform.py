@@ -35,4 +35,8 @@ def dbt(*args: str, settings: Settings | None = None) -> None:
 
 def build_warehouse(settings: Settings | None = None) -> None:
     """Build and test every model into the warehouse."""
+    from civicpulse.landing import ensure_schema_files
+
+    settings = settings or load_settings()
+    ensure_schema_files(settings)
     dbt("build", settings=settings)

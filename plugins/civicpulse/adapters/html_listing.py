@@ -50,7 +50,7 @@ def article_links(source: Source, client: Fetcher) -> list[Discovered]:
         page = client.get(next_url)
         soup = BeautifulSoup(page.text, "lxml")
         items = soup.select(listing["item"])
-        if not items:
+        if not items and len(visited) == 1:  # a later page may be empty; the first may not
             raise ExtractionError(
                 f"{page.url}: listing selector {listing['item']!r} matched nothing"
             )
@@ -62,6 +62,8 @@ def article_links(source: Source, client: Fetcher) -> list[Discovered]:
                 links.setdefault(url, Discovered(url, _timestamp(modified)))
         following = soup.select_one(listing["next_page"])
         next_url = urljoin(page.url, str(following["href"])) if following else None
+    for url in source.options.get("pages", []):  # pages no listing links to, e.g. a project
+        links.setdefault(source.canonical(url), Discovered(source.canonical(url)))
     log.info("%s: %d article links on %d listing pages", source.name, len(links), len(visited))
     return list(links.values())
 

@@ -1,6 +1,9 @@
 {#- One staging model per article source: adding a source is one more `ref` in this list. -#}
 {%- set article_models = [
     ref('stg_partnersglobal__articles'),
+    ref('stg_ndi__articles'),
+    ref('stg_usip__articles'),
+    ref('stg_endvawnow__articles'),
 ] -%}
 
 with

@@ -1,0 +1,1 @@
+{{ staging_articles('usip') }}
