@@ -47,7 +47,9 @@ def land_source(name: str, ds: str, settings: Settings | None = None) -> RunSumm
                 by_url = {str(r["url"]): r for r in known.values()}
                 results = list(ADAPTERS[source.adapter](source, client, by_url))
             finally:
-                summary.fetched = client.stats.requests
+                stats = client.stats
+                summary.fetched, summary.not_modified = stats.requests, stats.not_modified
+                summary.retries = stats.retries
         rows = [r for r in results if not isinstance(r, Failure)]
         failures = [r for r in results if isinstance(r, Failure)]
         summary.failed = len(failures)

@@ -22,6 +22,8 @@ class RunSummary:
     ds: str
     status: str = "running"  # published | quarantined | failed
     fetched: int = 0  # HTTP requests made
+    not_modified: int = 0  # of those, conditional requests answered 304
+    retries: int = 0  # retried requests (5xx, 429, timeouts, connection errors)
     records: int = 0
     new: int = 0
     updated: int = 0
@@ -34,6 +36,7 @@ class RunSummary:
 
     def line(self) -> str:
         counts = ", ".join(f"{name} {getattr(self, name)}" for name in COLUMNS)
+        counts += f" (304: {self.not_modified}, retries: {self.retries})"
         where = self.report or self.partition or self.error or ""
         return f"{self.source}: {self.status}: {counts} -> {where}"
 
