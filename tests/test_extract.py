@@ -16,8 +16,9 @@ from bs4 import BeautifulSoup
 
 from civicpulse import extract
 from civicpulse.archive import read_responses, warc_files
-from civicpulse.fetch import Page
+from civicpulse.fetch import Fetcher, Page
 from civicpulse.registry import get_source
+from civicpulse.settings import Settings
 from tests.conftest import FIXTURES
 from tests.seeds import seed_posts
 
@@ -348,3 +349,12 @@ def test_ndi_page_without_selectors_is_all_generic_or_declared() -> None:
     assert record["body"].startswith("In the Liptako-Gourma Region")
     assert "SHARE" not in record["body"] and "Tags:" not in record["body"]
     assert record["body"].endswith("funding from the Danish and Norwegian governments.")
+
+
+def test_dates_of_related_items_are_not_the_pages_date(settings: Settings) -> None:
+    """USIP's programme page has no date; its "Related Publications" teasers do."""
+    usip = get_source("usip")
+    with Fetcher(usip.hosts, settings) as client:
+        program = client.get("https://www.usip.org/programs/justice-and-security-dialogues")
+    record = extract.extract_article(program, usip.options["article"], usip.name)
+    assert (record["published_date"], record["date_source"]) == (None, None)

@@ -310,7 +310,10 @@ def _published_evidence(
     yield (
         "generic",
         htmldate.find_date(
-            html, extensive_search=False, original_date=True, max_date=fetched_at.date().isoformat()
+            _without_boilerplate(html, selectors),  # related items carry dates of their own
+            extensive_search=False,
+            original_date=True,
+            max_date=fetched_at.date().isoformat(),
         ),
     )
 
