@@ -132,12 +132,6 @@ def usip_items() -> Iterator[SeedItem]:
 
 
 XFAIL = {
-    "003-endvawnow-1057": pytest.mark.xfail(
-        strict=True,
-        reason="extract.body_text_blocks skips an <li> nested in another <li> and folds its "
-        "text into the outer item's block, so the nested list items (seed lines 33-37 and "
-        "41-45, e.g. '• Do they have the trust of survivors?') are not paragraphs of their own",
-    ),
     "004-usip-justice-and-security-dialogues": pytest.mark.xfail(
         strict=True,
         reason="program page: the figure's title 'soldier' (div.media__title, seed line 3) "

@@ -34,7 +34,7 @@ from civicpulse.records import Record, clean_text
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR = "civicpulse.extract/1"
+EXTRACTOR = "civicpulse.extract/2"
 
 EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 
@@ -273,15 +273,27 @@ def body_text_blocks(root: Tag) -> list[str]:
     """Paragraph-level texts in document order; list items keep their bullet or number."""
     blocks = []
     for element in root.find_all(_BLOCKS):
-        if element.find_parent(_BLOCKS) is not None:
+        enclosing = element.find_parent(_BLOCKS)
+        nested_item = element.name == "li" and enclosing is not None and enclosing.name == "li"
+        if enclosing is not None and not nested_item:
             continue  # already part of an enclosing block's text
-        text = clean_text(element.get_text(" "))
+        text = clean_text(_own_text(element))
         if not text:
             continue
         if element.name == "li":
             text = f"{_list_marker(element)} {text}"
         blocks.append(text)
     return blocks
+
+
+def _own_text(element: Tag) -> str:
+    """The element's text; for a list item, without its nested list (whose items are blocks
+    of their own, as a reader sees them)."""
+    if element.name != "li":
+        return element.get_text(" ")
+    return " ".join(
+        str(piece) for piece in element.find_all(string=True) if piece.find_parent("li") is element
+    )
 
 
 def _list_marker(item: Tag) -> str:
