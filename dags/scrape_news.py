@@ -22,10 +22,11 @@ from civicpulse.assets import RAW_NEWS
 )
 def scrape_news() -> None:
     @task
-    def list_sources() -> list[str]:
-        from civicpulse.registry import sources_for
+    def list_sources(ds: str | None = None) -> list[str]:  # Airflow passes the run's day
+        from civicpulse.landing import sources_due
 
-        return [source.name for source in sources_for("articles")]
+        assert ds is not None
+        return sources_due("articles", ds)  # weekly sources every seventh day
 
     @task(outlets=[RAW_NEWS])
     def land(source_name: str, *, ds: str) -> None:

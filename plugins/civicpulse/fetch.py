@@ -85,10 +85,6 @@ class Validators:
     etag: str | None = None
     last_modified: str | None = None
 
-    @classmethod
-    def of(cls, page: Page) -> Validators:
-        return cls(page.headers.get("ETag"), page.headers.get("Last-Modified"))
-
 
 @dataclass
 class FetchStats:

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from civicpulse.archive import WarcArchive
 from civicpulse.fetch import Fetcher
 from civicpulse.quality import ValidationReport, validate
 from civicpulse.records import Failure, Record
-from civicpulse.registry import Source, get_source, load_sources
+from civicpulse.registry import Source, get_source, load_sources, sources_for
 from civicpulse.runs import RunSummary
 from civicpulse.schemas import KEYS, NOT_CONTENT, SCHEMAS
 from civicpulse.settings import Settings, load_settings
@@ -123,6 +123,23 @@ def _quarantine(
         f"{batch}: batch of {summary.records} records failed {failed}; "
         f"quarantined, report: {report_path}"
     )
+
+
+CADENCE_DAYS = {"daily": 1, "weekly": 7}
+
+
+def sources_due(entity: str, ds: str, settings: Settings | None = None) -> list[str]:
+    """Names of the registry's `entity` sources due on day `ds`: those whose cadence has
+    passed since their latest published day (a source never landed is always due)."""
+    settings = settings or load_settings()
+    day = date.fromisoformat(ds)
+    due = []
+    for source in sources_for(entity):
+        landed = partitions(settings.raw_root / source.name / source.entity)
+        latest = date.fromisoformat(landed[-1].stem) if landed else None
+        if latest is None or latest >= day or (day - latest).days >= CADENCE_DAYS[source.cadence]:
+            due.append(source.name)  # latest >= day: a re-run of a day already landed
+    return due
 
 
 def partitions(folder: Path) -> list[Path]:
