@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from civicpulse.extract import extract_article
 from civicpulse.fetch import Fetcher, FetchError, Page, Validators
 from civicpulse.records import Failure, Record
+from civicpulse.registry import Source
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,13 @@ def collect(
         except (FetchError, ValueError) as error:
             log.error("%s: %s: %s", source_name, item.url, error)
             yield Failure(item.url, str(error))
+
+
+def extract_page(source: Source, page: Page) -> Record:
+    """One article record from one page of `source` (also used to re-extract the archive)."""
+    record = extract_article(page, source.options["article"], source.name)
+    record["url"] = source.canonical(record["url"])
+    return record
 
 
 def _due(item: Discovered, before: Record, refresh: timedelta, now: datetime) -> bool:

@@ -63,7 +63,7 @@ def extract_one(source_name: str, where: str) -> dict[str, object]:
     """One article from a file or a URL, extracted as the nightly run would."""
     from requests.structures import CaseInsensitiveDict
 
-    from civicpulse.adapters.html_listing import extract_page
+    from civicpulse.articles import extract_page
     from civicpulse.fetch import Fetcher, Page
     from civicpulse.registry import get_source
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from requests.structures import CaseInsensitiveDict
 
-from civicpulse.adapters.html_listing import extract_page
 from civicpulse.archive import ArchivedResponse, read_responses, warc_files
+from civicpulse.articles import extract_page
 from civicpulse.fetch import Page
 from civicpulse.landing import partitions, publish, to_table
 from civicpulse.records import Record
@@ -28,7 +28,7 @@ _KEPT = ("fetched_at", "warc_record_id", "etag", "last_modified")
 def reextract_all(settings: Settings | None = None) -> list[RunSummary]:
     """Re-extract every published partition of every article source in the registry."""
     settings = settings or load_settings()
-    sources = [s for s in load_sources() if s.adapter == "html_listing"]
+    sources = [s for s in load_sources() if s.entity == "articles"]
     return [summary for s in sources for summary in reextract_source(s.name, settings)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from civicpulse.adapters import html_listing, worldbank_api
+from civicpulse.adapters import html_listing, sitemap, worldbank_api
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -15,5 +15,6 @@ Adapter = Callable[[Source, Fetcher, Mapping[str, Record]], Iterator[Record | Fa
 
 ADAPTERS: dict[str, Adapter] = {
     "html_listing": html_listing.records,
+    "sitemap": sitemap.records,
     "worldbank_api": worldbank_api.records,
 }

@@ -9,9 +9,9 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from civicpulse.articles import DEFAULT_REFRESH_DAYS, Discovered, collect
-from civicpulse.extract import ExtractionError, extract_article
-from civicpulse.fetch import Fetcher, Page
+from civicpulse.articles import DEFAULT_REFRESH_DAYS, Discovered, collect, extract_page
+from civicpulse.extract import ExtractionError
+from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
 
@@ -30,13 +30,6 @@ def records(
         source_name=source.name,
         refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
     )
-
-
-def extract_page(source: Source, page: Page) -> Record:
-    """One article record from one page of `source` (also used to re-extract the archive)."""
-    record = extract_article(page, source.options["article"], source.name)
-    record["url"] = source.canonical(record["url"])
-    return record
 
 
 def article_links(source: Source, client: Fetcher) -> list[Discovered]:
