@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from civicpulse.adapters.html_listing import article_links, extract_article
+from civicpulse.adapters.html_listing import article_links
 from civicpulse.archive import ArchivedResponse, read_responses
-from civicpulse.articles import collect
+from civicpulse.articles import collect, extract_page
 from civicpulse.fetch import Fetcher
 from civicpulse.landing import land_source, published_records
 from civicpulse.registry import get_source
@@ -104,7 +104,7 @@ def test_due_posts_are_revalidated_with_conditional_requests(settings: Settings)
                 article_links(SOURCE, client),
                 known,
                 client,
-                lambda page: extract_article(page, SOURCE.options["article"], SOURCE.name),
+                lambda page: extract_page(SOURCE, page),
                 source_name=SOURCE.name,
                 refresh_days=0,
             )
