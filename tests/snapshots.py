@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from civicpulse.archive import ArchivedResponse, WarcArchive, read_responses, warc_files
+from tests.conftest import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 LISTING_1 = "https://www.partnersglobal.org/newsroom/"
 LISTING_2 = "https://www.partnersglobal.org/newsroom/page/2/"
 Edit = Callable[[bytes], bytes]

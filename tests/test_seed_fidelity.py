@@ -40,8 +40,7 @@ from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, clean_text
 from civicpulse.registry import get_source
 from civicpulse.settings import Settings
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.conftest import FIXTURES
 
 
 @dataclass(frozen=True)
