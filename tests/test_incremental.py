@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from civicpulse.adapters.html_listing import article_links
 from civicpulse.archive import ArchivedResponse, read_responses
-from civicpulse.articles import collect, extract_page
+from civicpulse.articles import collect
 from civicpulse.fetch import Fetcher
 from civicpulse.landing import land_source, published_records
 from civicpulse.registry import get_source
@@ -100,14 +100,7 @@ def test_due_posts_are_revalidated_with_conditional_requests(settings: Settings)
     known = {r["url"]: r for r in pq.read_table(str(first.partition)).to_pylist()}
     with Fetcher(SOURCE.hosts, settings) as client:
         results = list(
-            collect(
-                article_links(SOURCE, client),
-                known,
-                client,
-                lambda page: extract_page(SOURCE, page),
-                source_name=SOURCE.name,
-                refresh_days=0,
-            )
+            collect(SOURCE, article_links(SOURCE, client), known, client, refresh_days=0)
         )
     assert client.stats.not_modified == 9  # every page asked "changed?" and heard "no"
     assert results == list(known.values())

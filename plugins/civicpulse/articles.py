@@ -4,7 +4,7 @@ due for a re-check is requested, conditionally; everything else is carried forwa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,8 +18,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_DAYS = 7
 
-Extract = Callable[[Page], Record]
-
 
 @dataclass(frozen=True)
 class Discovered:
@@ -30,15 +28,17 @@ class Discovered:
 
 
 def collect(
+    source: Source,
     found: Iterable[Discovered],
     known: Mapping[str, Record],
     client: Fetcher,
-    extract: Extract,
     *,
-    source_name: str,
-    refresh_days: float = DEFAULT_REFRESH_DAYS,
+    refresh_days: float | None = None,
 ) -> Iterator[Record | Failure]:
-    """One record (or failure) per discovered article; `known` maps URL to its latest landing."""
+    """One record (or failure) per discovered article of `source`; `known` maps URL to its
+    latest landing. Every article adapter ends here, whatever channel found the URLs."""
+    if refresh_days is None:
+        refresh_days = source.options.get("refresh_days", DEFAULT_REFRESH_DAYS)
     refresh = timedelta(days=refresh_days)
     for item in found:
         before = known.get(item.url)
@@ -50,13 +50,13 @@ def collect(
             if page.status == 304 and before is not None:
                 yield before
                 continue
-            record = extract(page)
+            record = extract_page(source, page)
             record.update(
                 etag=page.headers.get("ETag"), last_modified=page.headers.get("Last-Modified")
             )
             yield record
         except (FetchError, ValueError) as error:
-            log.error("%s: %s: %s", source_name, item.url, error)
+            log.error("%s: %s: %s", source.name, item.url, error)
             yield Failure(item.url, str(error))
 
 

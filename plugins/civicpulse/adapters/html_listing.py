@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Tag
 
-from civicpulse.articles import DEFAULT_REFRESH_DAYS, Discovered, collect, extract_page
+from civicpulse.articles import Discovered, collect
 from civicpulse.extract import ExtractionError
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
@@ -22,14 +22,7 @@ def records(
     source: Source, client: Fetcher, known: Mapping[str, Record]
 ) -> Iterator[Record | Failure]:
     """Walk the listing pages, then fetch and extract the linked articles that are due."""
-    yield from collect(
-        article_links(source, client),
-        known,
-        client,
-        lambda page: extract_page(source, page),
-        source_name=source.name,
-        refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
-    )
+    yield from collect(source, article_links(source, client), known, client)
 
 
 def article_links(source: Source, client: Fetcher) -> list[Discovered]:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from civicpulse.articles import DEFAULT_REFRESH_DAYS, Discovered, collect, extract_page
+from civicpulse.articles import Discovered, collect
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -26,14 +26,7 @@ def records(
     source: Source, client: Fetcher, known: Mapping[str, Record]
 ) -> Iterator[Record | Failure]:
     """Fetch and extract the sitemap's article pages that are new, changed or due."""
-    yield from collect(
-        sitemap_links(source, client),
-        known,
-        client,
-        lambda page: extract_page(source, page),
-        source_name=source.name,
-        refresh_days=source.options.get("refresh_days", DEFAULT_REFRESH_DAYS),
-    )
+    yield from collect(source, sitemap_links(source, client), known, client)
 
 
 def sitemap_links(source: Source, client: Fetcher) -> list[Discovered]:
