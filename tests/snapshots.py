@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from civicpulse.archive import ArchivedResponse, WarcArchive, read_responses, warc_files
@@ -11,7 +12,36 @@ from tests.conftest import FIXTURES
 
 LISTING_1 = "https://www.partnersglobal.org/newsroom/"
 LISTING_2 = "https://www.partnersglobal.org/newsroom/page/2/"
+REST_POSTS = "https://www.partnersglobal.org/wp-json/wp/v2/posts?per_page=100&page=1"
 Edit = Callable[[bytes], bytes]
+
+
+def mark_modified(post_url: str, when: datetime | None = None) -> Edit:
+    """A REST API edit: the post's `modified_gmt` becomes `when`, as WordPress records once a
+    post is edited. By default the next whole second: WordPress stores no fractions, and the
+    edit must be later than a fetch made just now."""
+    stamp = _wp_time(when)
+
+    def edit(body: bytes) -> bytes:
+        posts = json.loads(body)
+        [post] = [p for p in posts if p["link"] == post_url]
+        post["modified"] = post["modified_gmt"] = stamp
+        return json.dumps(posts).encode()
+
+    return edit
+
+
+def add_post(post_url: str, title: str, when: datetime | None = None) -> Edit:
+    """A REST API edit: a post published at `when` (default: as above) heads the collection."""
+    stamp = _wp_time(when)
+
+    def edit(body: bytes) -> bytes:
+        posts = json.loads(body)
+        new = {**posts[0], "id": 99999, "link": post_url, "title": {"rendered": title}}
+        new.update(date=stamp, date_gmt=stamp, modified=stamp, modified_gmt=stamp)
+        return json.dumps([new, *posts]).encode()
+
+    return edit
 
 
 def mark_edited(post_url: str, when: datetime | None = None) -> Edit:
@@ -26,6 +56,11 @@ def mark_edited(post_url: str, when: datetime | None = None) -> Edit:
         return listing[:published] + updated + listing[published:]
 
     return edit
+
+
+def _wp_time(when: datetime | None) -> str:
+    moment = when or datetime.now(UTC) + timedelta(seconds=1)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def recorded(url: str) -> ArchivedResponse:

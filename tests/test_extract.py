@@ -21,8 +21,9 @@ from civicpulse.registry import get_source
 from civicpulse.settings import Settings
 from tests.conftest import FIXTURES
 from tests.seeds import seed_posts
+from tests.sources import PARTNERSGLOBAL_LISTING
 
-SOURCE = get_source("partnersglobal")
+SOURCE = PARTNERSGLOBAL_LISTING
 SELECTORS = dict(SOURCE.options["article"])
 LISTING = SOURCE.options["listing"]
 CHILE = "https://www.partnersglobal.org/newsroom/protests-in-chile-what-they-mean-for-democracy/"

@@ -17,7 +17,7 @@ from civicpulse.registry import get_source
 from civicpulse.runs import RunSummary
 from civicpulse.settings import Settings
 from civicpulse.transform import build_warehouse
-from tests.snapshots import LISTING_2, edited_snapshot, mark_edited
+from tests.snapshots import REST_POSTS, edited_snapshot, mark_modified
 
 DAY = "2026-11-20"
 CHILE = "https://www.partnersglobal.org/newsroom/protests-in-chile-what-they-mean-for-democracy/"
@@ -47,8 +47,8 @@ def test_landing_a_day_twice_leaves_one_identical_partition(settings: Settings) 
 
     assert list(partition.parent.iterdir()) == [partition]  # no temporary files left
     assert content(partition) == before
-    assert (first.new, first.updated) == (9, 0)
-    assert (second.new, second.updated, second.fetched) == (0, 0, 3)  # robots, two listings
+    assert (first.new, first.updated) == (15, 0)
+    assert (second.new, second.updated, second.fetched) == (0, 0, 2)  # robots, the API
     assert len(warc_files(settings.archive_root)) == 2  # each run archives what it fetched
     archived = {r.record_id for p in warc_files(settings.archive_root) for r in read_responses(p)}
     assert set(pq.read_table(partition)["warc_record_id"].to_pylist()) <= archived
@@ -70,7 +70,7 @@ def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
         )
         return page[:start] + b'<div class="entry-content"><p>Read more.</p>' + page[end:]
 
-    edits = {CHILE: gut, LISTING_2: mark_edited(CHILE)}  # the site shows the post as edited
+    edits = {CHILE: gut, REST_POSTS: mark_modified(CHILE)}  # the API shows the post as edited
     bad = replace(settings, replay_dir=edited_snapshot(tmp_path / "bad", edits))
 
     with pytest.raises(BatchQuarantined, match="quarantined, report: ") as raised:
@@ -82,7 +82,7 @@ def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
     assert (report.parent / "batch.parquet").exists()
     saved = settings.runs_root / "partnersglobal" / f"{DAY}.json"
     summary = RunSummary(**json.loads(saved.read_text(encoding="utf-8")))
-    assert (summary.status, summary.quarantined, summary.report) == ("quarantined", 9, str(report))
+    assert (summary.status, summary.quarantined, summary.report) == ("quarantined", 15, str(report))
 
     assert sha256(Path(str(good.partition))) == published
     build_warehouse(settings)

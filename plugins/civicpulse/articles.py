@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from civicpulse.extract import extract_article
+from civicpulse.extract import NOTHING_STATED, Stated, extract_article
 from civicpulse.fetch import Fetcher, FetchError, Page, Validators
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -21,10 +21,12 @@ DEFAULT_REFRESH_DAYS = 7
 
 @dataclass(frozen=True)
 class Discovered:
-    """An article URL found by a channel, with its modification time if the channel gives one."""
+    """An article URL found by a channel, with its modification time if the channel gives one
+    and whatever else the channel states about the article (evidence for extraction)."""
 
     url: str
     modified: datetime | None = None
+    stated: Stated = NOTHING_STATED
 
 
 def collect(
@@ -50,7 +52,7 @@ def collect(
             if page.status == 304 and before is not None:
                 yield before
                 continue
-            record = extract_page(source, page)
+            record = extract_page(source, page, item.stated)
             record.update(
                 etag=page.headers.get("ETag"), last_modified=page.headers.get("Last-Modified")
             )
@@ -60,9 +62,9 @@ def collect(
             yield Failure(item.url, str(error))
 
 
-def extract_page(source: Source, page: Page) -> Record:
+def extract_page(source: Source, page: Page, stated: Stated = NOTHING_STATED) -> Record:
     """One article record from one page of `source` (also used to re-extract the archive)."""
-    record = extract_article(page, source.options["article"], source.name)
+    record = extract_article(page, source.options.get("article", {}), source.name, stated)
     record["url"] = source.canonical(record["url"])
     return record
 

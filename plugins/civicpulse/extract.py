@@ -4,12 +4,12 @@ Evidence is tried in a fixed order, and the first usable value wins:
 
 1. ``structured_data``: what the page declares about itself: JSON-LD (``@graph`` included),
    OpenGraph and ``article:*`` meta tags, ``<meta name="author">``, ``<html lang>``;
-2. ``selectors``: the source's CSS selectors from the registry;
-3. ``generic``: trafilatura for the body and title, htmldate for the publication date.
+2. ``feed``: what the channel that found the page (an RSS/Atom entry, an API record) states;
+3. ``selectors``: the source's CSS selectors from the registry;
+4. ``generic``: trafilatura for the body and title, htmldate for the publication date.
 
 The record says where its title, body and publication date came from (``title_source``,
-``body_source``, ``date_source``). ``"feed"`` is a valid date source for callers that take the
-date from a feed entry instead; this module never sets it, as it only sees the page.
+``body_source``, ``date_source``).
 """
 
 from __future__ import annotations
@@ -34,12 +34,14 @@ from civicpulse.records import Record, clean_text
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR = "civicpulse.extract/2"
+EXTRACTOR = "civicpulse.extract/3"
 
 EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"]
 _SUMMARY_CHARS = 300
+# trafilatura's XML elements as the HTML blocks they were ("list" is ol or ul by its rend).
+_TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote", "code": "pre"}
 _DEFAULT_BOILERPLATE = "script, style"
 # Article types first: Yoast's @graph also holds a WebPage whose dates describe the page.
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting"}
@@ -80,6 +82,20 @@ class ExtractionError(ValueError):
 
 
 @dataclass(frozen=True)
+class Stated:
+    """What a feed entry or an API record says about the article it links to. The publisher
+    declares it, as it does the page's structured data, so it ranks just below that."""
+
+    title: str | None = None
+    published: str | None = None  # ISO 8601, as given
+    updated: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+NOTHING_STATED = Stated()
+
+
+@dataclass(frozen=True)
 class Declared:
     """What a page declares about itself: JSON-LD nodes (articles first), meta tags, lang."""
 
@@ -96,11 +112,13 @@ class Declared:
         return next(iter(self.meta.get(key, [])), None)
 
 
-def extract_article(page: Page, selectors: Mapping[str, str], source_id: str) -> Record:
-    """One article record from a page: structured data, then selectors, then generic."""
+def extract_article(
+    page: Page, selectors: Mapping[str, str], source_id: str, stated: Stated = NOTHING_STATED
+) -> Record:
+    """One article record from a page: structured data, feed, then selectors, then generic."""
     soup = BeautifulSoup(page.text, "lxml")
     declared = declared_metadata(soup)  # before the body step, which removes scripts in place
-    title, title_source = _first_text(_title_evidence(declared, soup, selectors, page.text))
+    title, title_source = _first_text(_title_evidence(declared, stated, soup, selectors, page.text))
     if not title:
         raise ExtractionError(
             f"{page.url}: no title (no JSON-LD headline or og:title, selector "
@@ -113,9 +131,9 @@ def extract_article(page: Page, selectors: Mapping[str, str], source_id: str) ->
             "generic extraction found none)"
         )
     published, date_source = _first_date(
-        _published_evidence(declared, soup, selectors, page.text, page.fetched_at), page
+        _published_evidence(declared, stated, soup, selectors, page.text, page.fetched_at), page
     )
-    updated, _ = _first_date(_updated_evidence(declared, soup, selectors), page)
+    updated, _ = _first_date(_updated_evidence(declared, stated, soup, selectors), page)
     languages = body_languages(blocks) or _declared_languages(declared)
     return {
         "source_id": source_id,
@@ -126,7 +144,7 @@ def extract_article(page: Page, selectors: Mapping[str, str], source_id: str) ->
         "date_source": date_source,
         "title_source": title_source,
         "body_source": body_source,
-        "authors": _authors(declared, soup, selectors),
+        "authors": _authors(declared, stated, soup, selectors),
         "language": languages[0] if languages else None,
         "languages": languages,
         "content_type": _content_type(declared, soup, selectors),
@@ -206,12 +224,17 @@ def _without_site_name(title: str | None, site_name: str | None) -> str | None:
 
 
 def _title_evidence(
-    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str], html: str
+    declared: Declared,
+    stated: Stated,
+    soup: BeautifulSoup,
+    selectors: Mapping[str, str],
+    html: str,
 ) -> Iterator[tuple[EvidenceSource, str | None]]:
     headline = declared.ld("headline")
     yield "structured_data", headline if isinstance(headline, str) else None
     og_title = declared.first_meta("og:title")
     yield "structured_data", _without_site_name(og_title, declared.first_meta("og:site_name"))
+    yield "feed", stated.title
     if "title" in selectors:
         yield "selectors", _text(soup.select_one(selectors["title"]))
     yield "generic", trafilatura.extract_metadata(_without_boilerplate(html, selectors)).title
@@ -246,14 +269,24 @@ def _body(
 
 
 def _generic_body(html: str, selectors: Mapping[str, str]) -> list[str]:
-    """trafilatura's main text, as HTML so that blocks and list markers match the selector path."""
+    """trafilatura's main text as blocks, like the selector path's. Read from its XML, which
+    keeps what its HTML output loses: whether a list is numbered."""
     extracted = trafilatura.extract(
         _without_boilerplate(html, selectors),
-        output_format="html",
+        output_format="xml",
         favor_precision=True,
         include_comments=False,
     )
-    return body_text_blocks(BeautifulSoup(extracted, "lxml")) if extracted else []
+    if not extracted:
+        return []
+    soup = BeautifulSoup(extracted, "xml")
+    for element in soup.find_all(list(_TRAFILATURA_TAGS)):
+        if element.name == "list":
+            element.name = "ol" if str(element.get("rend", "")).startswith("ol") else "ul"
+        else:
+            element.name = _TRAFILATURA_TAGS[element.name]
+    main = soup.find("main")
+    return body_text_blocks(main) if isinstance(main, Tag) else []
 
 
 def _without_boilerplate(html: str, selectors: Mapping[str, str]) -> str:
@@ -308,6 +341,7 @@ def _list_marker(item: Tag) -> str:
 
 def _published_evidence(
     declared: Declared,
+    stated: Stated,
     soup: BeautifulSoup,
     selectors: Mapping[str, str],
     html: str,
@@ -316,6 +350,7 @@ def _published_evidence(
     published = declared.ld("datePublished")
     yield "structured_data", published if isinstance(published, str) else None
     yield "structured_data", declared.first_meta("article:published_time")
+    yield "feed", stated.published
     yield "selectors", _selected_date(soup, selectors.get("published"))
     # Markup only (no extensive search): in running text htmldate takes copyright years and
     # related-article dates for the article's own date.
@@ -331,11 +366,12 @@ def _published_evidence(
 
 
 def _updated_evidence(
-    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]
+    declared: Declared, stated: Stated, soup: BeautifulSoup, selectors: Mapping[str, str]
 ) -> Iterator[tuple[EvidenceSource, str | None]]:
     modified = declared.ld("dateModified")
     yield "structured_data", modified if isinstance(modified, str) else None
     yield "structured_data", declared.first_meta("article:modified_time")
+    yield "feed", stated.updated
     yield "selectors", _selected_date(soup, selectors.get("updated"))
     # No generic step: htmldate's "latest date" on a page is mostly a copyright or a sidebar.
 
@@ -411,11 +447,14 @@ def split_byline(byline: str) -> list[str]:
     return _unique(names)
 
 
-def _authors(declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]) -> list[str]:
+def _authors(
+    declared: Declared, stated: Stated, soup: BeautifulSoup, selectors: Mapping[str, str]
+) -> list[str]:
     # No generic step: trafilatura's author guesses name organisations and photographers.
     for names in (
         _ld_people(declared.ld("author"), declared.by_id),
         [name for meta in declared.meta.get("author", []) for name in split_byline(meta)],
+        [name for byline in stated.authors for name in split_byline(byline)],
         [
             name
             for el in _select_all(soup, selectors, "authors")

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from civicpulse.adapters.html_listing import article_links, records
+from civicpulse.articles import Discovered
 from civicpulse.extract import EXTRACTOR
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
-from civicpulse.registry import get_source
 from civicpulse.settings import Settings
 from tests.seeds import seed_posts
+from tests.snapshots import LISTING_1, edited_snapshot, mark_edited
+from tests.sources import PARTNERSGLOBAL_LISTING
 
-SOURCE = get_source("partnersglobal")
+SOURCE = PARTNERSGLOBAL_LISTING
+EDITED = datetime(2026, 11, 19, 15, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -62,9 +68,22 @@ def test_boilerplate_stays_out_and_mojibake_is_repaired(articles: list[Record]) 
 
 def test_provenance_and_page_metadata(articles: list[Record]) -> None:
     for article in articles:
-        assert article["source_id"] == "partnersglobal"
+        assert article["source_id"] == SOURCE.name
         assert article["language"] == "en"
         assert article["content_type"] in {"News", "Blog", "Press Releases", "Opportunities"}
         assert article["tags"] == []
         assert article["extractor"] == EXTRACTOR
         assert article["summary"] and len(article["summary"]) <= 301
+
+
+def test_a_listing_that_shows_an_edit_dates_the_link(settings: Settings, tmp_path: Path) -> None:
+    tashkent = next(u for u in (d.url for d in links_of(settings)) if "tashkent-and" in u)
+    edited = edited_snapshot(tmp_path / "site", {LISTING_1: mark_edited(tashkent, EDITED)})
+    modified = {d.url: d.modified for d in links_of(replace(settings, replay_dir=edited))}
+    assert modified.pop(tashkent) == EDITED
+    assert set(modified.values()) == {None}  # the theme prints no time for unedited posts
+
+
+def links_of(settings: Settings) -> list[Discovered]:
+    with Fetcher(SOURCE.hosts, settings) as client:
+        return article_links(SOURCE, client)

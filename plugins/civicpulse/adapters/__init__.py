@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from civicpulse.adapters import html_listing, sitemap, worldbank_api
+from civicpulse.adapters import feed, html_listing, sitemap, wordpress_api, worldbank_api
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -14,7 +14,9 @@ from civicpulse.registry import Source
 Adapter = Callable[[Source, Fetcher, Mapping[str, Record]], Iterator[Record | Failure]]
 
 ADAPTERS: dict[str, Adapter] = {
+    "feed": feed.records,
     "html_listing": html_listing.records,
     "sitemap": sitemap.records,
+    "wordpress_api": wordpress_api.records,
     "worldbank_api": worldbank_api.records,
 }
