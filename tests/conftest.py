@@ -18,6 +18,16 @@ os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="civicpulse-airflo
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+    """One nightly run through Airflow, as `make demo` does, shared by the tests that query
+    its warehouse: the environment and each DAG's log."""
+    from tests.nightly import airflow_env, nightly
+
+    env = airflow_env(tmp_path_factory.mktemp("demo"))
+    return env, nightly(env)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Settings for a fresh data folder, replaying the bundled snapshot; also exported to env
