@@ -30,14 +30,9 @@ def scrape_news() -> None:
 
     @task(outlets=[RAW_NEWS])
     def land(source_name: str, *, ds: str) -> None:
-        from airflow.sdk.exceptions import AirflowFailException
+        from civicpulse.tasks import land_or_fail
 
-        from civicpulse.landing import BatchQuarantined, land_source
-
-        try:
-            land_source(source_name, ds)
-        except BatchQuarantined as error:
-            raise AirflowFailException(str(error)) from error  # the same batch would fail again
+        land_or_fail(source_name, ds)
 
     @teardown  # runs whatever happened, without hiding a failed source from the run's state
     def report() -> None:

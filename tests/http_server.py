@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +17,8 @@ class Reply:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering (a client timeout shorter than this fires)
+    reset: bool = False  # answer nothing: reset the TCP connection (RST)
 
 
 @dataclass
@@ -42,13 +47,23 @@ def serve(replies: dict[str, list[Reply]]) -> Iterator[Site]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             site.requests.append((self.path, dict(self.headers)))
             reply = site.next_reply(self.path)
+            time.sleep(reply.delay)
+            if reply.reset:  # linger 0 then close: the kernel sends RST, not FIN
+                linger = struct.pack("ii", 1, 0)
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+                self.connection.close()
+                self.close_connection = True
+                return
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             if "Content-Length" not in reply.headers and "Connection" not in reply.headers:
                 self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
+            try:
+                self.end_headers()
+                self.wfile.write(reply.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up first (a timeout): what the test wanted
 
         def log_message(self, *args: object) -> None:
             pass

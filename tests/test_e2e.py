@@ -3,10 +3,15 @@ folder, replaying the bundled snapshot, then the warehouse queried as an analyst
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
 import pytest
 
-from tests.nightly import airflow, nightly, query
+from tests.nightly import AIRFLOW, DAY, airflow, airflow_env, nightly, query
 from tests.seeds import seed_posts
+from tests.snapshots import edited_snapshot
 
 pytestmark = pytest.mark.e2e
 Demo = tuple[dict[str, str], dict[str, str]]
@@ -64,3 +69,30 @@ def test_a_second_night_fetches_no_article_page_and_changes_nothing(demo: Demo) 
         assert f"{source}: published: " in second["scrape_news"]
     assert second["scrape_news"].count("new 0, updated 0") == 4
     assert mart_counts(env) == before
+
+
+def test_one_failing_source_never_stops_the_others(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = tmp_path_factory.mktemp("broken")
+    # NDI redesigned its listing overnight: the registry's item selector matches nothing.
+    broken = {"https://www.ndi.org/publications": lambda page: page.replace(b"views-row", b"x")}
+    env = airflow_env(root) | {"CIVICPULSE_REPLAY": str(edited_snapshot(root / "site", broken))}
+
+    done = subprocess.run(
+        [AIRFLOW, "dags", "test", "scrape_news", DAY], env=env, capture_output=True, text=True
+    )
+    log = done.stdout + done.stderr
+    assert done.returncode == 1, log[-3000:]  # the run is failed, not quietly green
+    assert "listing selector '.view-publications .views-row' matched nothing" in log
+    for source in ("partnersglobal", "usip", "endvawnow"):
+        assert f"{source}: published: " in log  # in the teardown's report
+    assert "ndi: failed: " in log
+    assert query_parquet(env, "ndi") is None
+    assert query_parquet(env, "partnersglobal") == 15
+
+
+def query_parquet(env: dict[str, str], source: str) -> int | None:
+    """Rows published for `source` on DAY, or None if nothing was."""
+    path = Path(env["CIVICPULSE_DATA"]) / "raw" / source / "articles" / f"{DAY}.parquet"
+    return pq.read_metadata(path).num_rows if path.exists() else None

@@ -13,6 +13,7 @@ from civicpulse.fetch import (
     Fetcher,
     FetchError,
     HostNotAllowed,
+    NotAccepted,
     ResponseTooLarge,
 )
 from civicpulse.replay import ReplayAdapter
@@ -146,3 +147,24 @@ def test_every_response_is_archived_and_replays_identically(live: Settings, tmp_
     again = replayed.get(f"{site.base}/a")  # the server is down: this can only be the archive
     assert (again.body, again.text) == (body, page.text)
     assert isinstance(replayed._session.get_adapter(site.base), ReplayAdapter)
+
+
+def test_honours_a_longer_crawl_delay_from_robots_txt(live: Settings) -> None:
+    robots = Reply(200, b"User-agent: *\nCrawl-delay: 5\n", {"Content-Type": "text/plain"})
+    polite = replace(live, crawl_delay_s=1.0)
+    with serve({"/robots.txt": [robots], "/a": [Reply(200, b"a")]}) as site:
+        client, sleeps = fetcher(polite)
+        client.get(f"{site.base}/a")
+        client.get(f"{site.base}/a")
+    # robots.txt, then /a (after robots.txt: 5 s), then /a again (5 s): the site's 5 s, not our 1 s
+    assert len(sleeps) == 2 and all(4.5 < s <= 5.0 for s in sleeps)
+
+
+def test_does_not_read_a_body_of_a_type_it_does_not_accept(live: Settings) -> None:
+    pdf = Reply(200, b"%PDF" + b"x" * 10_000, {"Content-Type": "application/pdf"})
+    with serve({"/report.pdf": [pdf]}) as site:
+        client, _ = fetcher(live)
+        with pytest.raises(NotAccepted, match="application/pdf is not one of text/html"):
+            client.get(f"{site.base}/report.pdf", accept=frozenset({"text/html"}))
+    assert client.stats.requests == 2  # robots.txt (404), then the PDF, whose body is unread
+    assert client.stats.bytes == len(b"not found")  # the 404 page's body only

@@ -10,13 +10,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from civicpulse.extract import NOTHING_STATED, Stated, extract_article
-from civicpulse.fetch import Fetcher, FetchError, Page, Validators
+from civicpulse.fetch import (
+    DisallowedByRobots,
+    Fetcher,
+    FetchError,
+    NotAccepted,
+    Page,
+    Validators,
+)
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
 
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_DAYS = 7
+HTML = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,10 @@ def collect(
     refresh_days: float | None = None,
 ) -> Iterator[Record | Failure]:
     """One record (or failure) per discovered article of `source`; `known` maps URL to its
-    latest landing. Every article adapter ends here, whatever channel found the URLs."""
+    latest landing. Every article adapter ends here, whatever channel found the URLs.
+
+    An article that fails to refetch is reported and also carried forward as landed, so a bad
+    night never drops what an earlier one collected."""
     if refresh_days is None:
         refresh_days = source.options.get("refresh_days", DEFAULT_REFRESH_DAYS)
     refresh = timedelta(days=refresh_days)
@@ -48,7 +59,7 @@ def collect(
             yield before
             continue
         try:
-            page = client.get(item.url, _validators(before))
+            page = client.get(item.url, _validators(before), accept=HTML)
             if page.status == 304 and before is not None:
                 yield before
                 continue
@@ -57,9 +68,14 @@ def collect(
                 etag=page.headers.get("ETag"), last_modified=page.headers.get("Last-Modified")
             )
             yield record
+        except (DisallowedByRobots, NotAccepted) as skipped:
+            log.warning("%s: skipped %s", source.name, skipped)
+            yield Failure(item.url, skipped.reason, skipped=True)
         except (FetchError, ValueError) as error:
-            log.error("%s: %s: %s", source.name, item.url, error)
+            log.error("%s: %s", source.name, error)
             yield Failure(item.url, str(error))
+            if before is not None:
+                yield before
 
 
 def extract_page(source: Source, page: Page, stated: Stated = NOTHING_STATED) -> Record:

@@ -56,6 +56,11 @@ class ResponseTooLarge(FetchError):
     """The response body exceeds the configured cap."""
 
 
+class NotAccepted(FetchError):
+    """The response is not of a media type the caller accepts (e.g. a PDF for an article).
+    Its body is never read."""
+
+
 @dataclass(frozen=True)
 class Page:
     """A successful response, with the provenance every landed record carries."""
@@ -120,6 +125,7 @@ class Fetcher:
     _session: requests.Session = field(init=False)
     _robots: dict[str, Protego | None] = field(init=False, default_factory=dict)
     _last_request: dict[str, float] = field(init=False, default_factory=dict)
+    _crawl_delay: dict[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._session = requests.Session()
@@ -137,16 +143,19 @@ class Fetcher:
         if self.archive is not None:
             self.archive.close()
 
-    def get(self, url: str, validators: Validators | None = None) -> Page:
+    def get(
+        self, url: str, validators: Validators | None = None, accept: frozenset[str] = frozenset()
+    ) -> Page:
         """GET `url` politely, following redirects only to allowed hosts.
 
         With `validators` from an earlier response the request is conditional: an unchanged
-        resource comes back as a body-less `Page` with status 304.
+        resource comes back as a body-less `Page` with status 304. With `accept` media types,
+        a successful response of another type raises `NotAccepted` before its body is read.
         """
         conditional = _conditional_headers(validators)
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
-            raw = self._request(url, conditional)
+            raw = self._request(url, conditional, accept)
             if raw.status in (301, 302, 303, 307, 308) and "Location" in raw.headers:
                 url = urljoin(url, raw.headers["Location"])
                 continue
@@ -169,19 +178,25 @@ class Fetcher:
         if origin not in self._robots:
             raw = self._request(f"{origin}/robots.txt")
             if 200 <= raw.status < 300:
-                self._robots[origin] = Protego.parse(raw.body.decode("utf-8", errors="replace"))
+                robots = Protego.parse(raw.body.decode("utf-8", errors="replace"))
+                self._robots[origin] = robots
+                self._crawl_delay[urlsplit(origin).hostname or ""] = float(
+                    robots.crawl_delay(self.settings.user_agent) or 0
+                )
             elif 400 <= raw.status < 500:
                 self._robots[origin] = None  # RFC 9309: an unavailable robots.txt allows all
             else:
                 raise FetchError(f"{origin}/robots.txt", f"HTTP {raw.status}; not crawling")
         return self._robots[origin]
 
-    def _request(self, url: str, headers: dict[str, str] | None = None) -> _Raw:
+    def _request(
+        self, url: str, headers: dict[str, str] | None = None, accept: frozenset[str] = frozenset()
+    ) -> _Raw:
         """One logical request: polite delay, bounded retries, archived response."""
         for attempt in range(self.settings.max_retries + 1):
             self._wait_turn(url)
             try:
-                raw = self._send(url, headers or {})
+                raw = self._send(url, headers or {}, accept)
             except _TRANSIENT_ERRORS as error:
                 self.stats.errors += 1
                 if attempt == self.settings.max_retries:
@@ -195,7 +210,7 @@ class Fetcher:
             return raw
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, url: str, headers: dict[str, str]) -> _Raw:
+    def _send(self, url: str, headers: dict[str, str], accept: frozenset[str]) -> _Raw:
         with self._session.get(
             url,
             headers=headers,
@@ -203,9 +218,13 @@ class Fetcher:
             stream=True,
             allow_redirects=False,
         ) as response:
+            self.stats.requests += 1
             fetched_at = datetime.now(UTC)
+            kind = _media_type(response.headers.get("Content-Type"))
+            if accept and response.ok and kind and kind not in accept:
+                log.info("GET %s -> %s %s: not read", url, response.status_code, kind)
+                raise NotAccepted(url, f"{kind} is not one of {', '.join(sorted(accept))}")
             body = self._read_capped(url, response)
-        self.stats.requests += 1
         self.stats.bytes += len(body)
         record_id = ""
         if self.archive is not None:
@@ -234,10 +253,15 @@ class Fetcher:
         return b"".join(chunks)
 
     def _wait_turn(self, url: str) -> None:
+        """Wait out the host's delay: ours, or its robots.txt Crawl-delay if longer (a replayed
+        site costs nobody anything, so replay waits only for ours)."""
         host = urlsplit(url).hostname or ""
         last = self._last_request.get(host)
+        delay = self.settings.crawl_delay_s
+        if self.settings.replay_dir is None:
+            delay = max(delay, self._crawl_delay.get(host, 0.0))
         if last is not None:
-            remaining = self.settings.crawl_delay_s - (time.monotonic() - last)
+            remaining = delay - (time.monotonic() - last)
             if remaining > 0:
                 self.sleep(remaining)
         self._last_request[host] = time.monotonic()
@@ -249,6 +273,12 @@ class Fetcher:
         self.stats.retries += 1
         log.warning("%s: %s; retry %d in %.1f s", url, reason, attempt + 1, delay)
         self.sleep(delay)
+
+
+def _media_type(content_type: str | None) -> str | None:
+    """`text/html` from `text/html; charset=UTF-8`; None when the server sent none."""
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    return kind or None
 
 
 def _conditional_headers(validators: Validators | None) -> dict[str, str]:

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive
 from civicpulse.fetch import Fetcher
-from civicpulse.quality import ValidationReport, validate
+from civicpulse.quality import ValidationReport, suite_for, validate
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source, get_source, load_sources, sources_for
 from civicpulse.runs import RunSummary
@@ -32,10 +32,11 @@ class BatchQuarantined(RuntimeError):
     """A batch failed validation; it was moved to quarantine with a report."""
 
 
-def land_source(name: str, ds: str, settings: Settings | None = None) -> RunSummary:
-    """Collect one source for day `ds` and publish it, or quarantine it and raise."""
+def land_source(source: Source | str, ds: str, settings: Settings | None = None) -> RunSummary:
+    """Collect one source (an entry, or its name) for day `ds` and publish it, or quarantine
+    it and raise."""
     settings = settings or load_settings()
-    source = get_source(name)
+    source = get_source(source) if isinstance(source, str) else source
     summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
@@ -52,8 +53,12 @@ def land_source(name: str, ds: str, settings: Settings | None = None) -> RunSumm
                 summary.retries = stats.retries
         rows = [r for r in results if not isinstance(r, Failure)]
         failures = [r for r in results if isinstance(r, Failure)]
-        summary.failed = len(failures)
-        summary.failures = [{"item": f.item, "reason": f.reason} for f in failures]
+        summary.failed = sum(not f.skipped for f in failures)
+        summary.skipped = sum(f.skipped for f in failures)
+        summary.failures = [
+            {"item": f.item, "reason": f.reason, "kind": "skipped" if f.skipped else "failed"}
+            for f in failures
+        ]
         publish(to_table(rows, source.entity, ds), source, ds, settings, summary, stamp)
     except Exception as error:
         if summary.status == "running":
@@ -99,7 +104,8 @@ def publish(
         table, published_records(folder, source.entity), source.entity
     )
 
-    report = validate(table.to_pandas(), f"{source.name}__{source.entity}", KEYS[source.entity])
+    suite = suite_for(source.name, source.entity)
+    report = validate(table.to_pandas(), suite, KEYS[source.entity])
     if not report.success:
         batch = f"{source.name} {source.entity} {ds}"
         target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"

@@ -67,6 +67,13 @@ def suite_path(suite_name: str) -> Path:
     return EXPECTATIONS_DIR / f"{suite_name}.json"
 
 
+def suite_for(source: str, entity: str) -> str:
+    """The source's own suite, else its entity's default: a new source is validated from its
+    first night, and a reviewed suite of its own can follow."""
+    own = f"{source}__{entity}"
+    return own if suite_path(own).exists() else f"default__{entity}"
+
+
 def load_suite_definition(suite_name: str) -> dict[str, Any]:
     """The reviewed suite file, as JSON."""
     path = suite_path(suite_name)

@@ -19,10 +19,12 @@ _QUOTES = re.compile("([\u2018\u2019\u201c\u201d])")
 
 @dataclass(frozen=True)
 class Failure:
-    """One item of a source that could not be collected, and why."""
+    """One item of a source that could not be collected, and why. A skipped item was left
+    out on purpose (robots.txt forbids it, it is not an article page), not by a fault."""
 
     item: str
     reason: str
+    skipped: bool = False
 
 
 def clean_text(text: str) -> str:

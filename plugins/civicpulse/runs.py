@@ -10,7 +10,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("fetched", "new", "updated", "failed", "quarantined")
+COLUMNS = ("fetched", "new", "updated", "failed", "skipped", "quarantined")
 
 
 @dataclass
@@ -27,7 +27,8 @@ class RunSummary:
     records: int = 0
     new: int = 0
     updated: int = 0
-    failed: int = 0
+    failed: int = 0  # items that could not be collected (kept as landed, if they were)
+    skipped: int = 0  # items left out on purpose: robots.txt, not an article page
     quarantined: int = 0
     partition: str | None = None
     report: str | None = None
