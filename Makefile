@@ -52,6 +52,9 @@ nightly:
 test: install lint ## lint, then every test (end-to-end through Airflow included)
 	$(BIN)/pytest
 
+bench: install ## extraction throughput and peak memory vs bare trafilatura, on the snapshot
+	$(BIN)/python benchmarks/bench_extract.py
+
 lint: install ## ruff, mypy, sqlfluff and dbt parse
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -76,4 +79,4 @@ down: ## stop the production-like stack
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test lint fmt dbt up down clean
+.PHONY: help install airflow-init demo run nightly test bench lint fmt dbt up down clean

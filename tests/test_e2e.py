@@ -20,7 +20,7 @@ Demo = tuple[dict[str, str], dict[str, str]]
 def mart_counts(env: dict[str, str]) -> dict[str, int]:
     return {
         table: int(query(env, f"select count(*) from marts.{table}")[0][0])  # type: ignore[call-overload]
-        for table in ("fct_articles", "fct_indicator_values")
+        for table in ("fct_articles", "fct_article_versions", "fct_indicator_values")
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 from civicpulse.adapters.wordpress_api import api_posts
@@ -17,6 +18,7 @@ from civicpulse.fetch import Fetcher
 from civicpulse.landing import land_source, published_records
 from civicpulse.registry import get_source
 from civicpulse.settings import Settings
+from civicpulse.transform import build_warehouse
 from tests.snapshots import REST_POSTS, add_post, edited_snapshot, mark_modified, recorded
 
 SOURCE = get_source("partnersglobal")
@@ -86,6 +88,20 @@ def test_an_edited_and_a_new_post_are_exactly_the_two_fetched(
     assert len(latest) == POSTS + 1  # the edited post is one article, not two
     assert "second cohort" in latest[(TASHKENT,)]["body"]
     assert "second cohort" not in old[TASHKENT]["body"]  # the earlier version is kept
+
+    build_warehouse(settings)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
+        versions = db.execute(
+            "select version_number, is_current, body like '%second cohort%' "
+            "from marts.fct_article_versions where url = ? order by version_number",
+            [TASHKENT],
+        ).fetchall()
+        current = db.execute(
+            "select count(*), max(version_number) from marts.fct_articles where source_id = ?",
+            [SOURCE.name],
+        ).fetchone()
+    assert versions == [(1, False, False), (2, True, True)]
+    assert current == (POSTS + 1, 2)  # one row per article, the edited one at version 2
 
 
 def test_due_posts_are_revalidated_with_conditional_requests(settings: Settings) -> None:

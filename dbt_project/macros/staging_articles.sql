@@ -1,7 +1,8 @@
 {#-
     The staging model of an article source: every article source lands the same columns
     (plugins/civicpulse/schemas.py), so each `stg_<source>__articles` is this one call.
-    Each run day lands a full snapshot: keep the most recent sighting of each article.
+    Each run day lands a full snapshot, so an article appears once per run day it was seen;
+    `int_article_versions` turns these sightings into versions.
 -#}
 {% macro staging_articles(source_name) %}
 
@@ -44,8 +45,6 @@ renamed as (
         ds
 
     from source
-
-    qualify row_number() over (partition by url order by fetched_at desc, ds desc) = 1
 
 )
 
