@@ -167,19 +167,8 @@ def usip_items() -> Iterator[SeedItem]:
         )
 
 
-XFAIL = {
-    "004-usip-justice-and-security-dialogues": pytest.mark.xfail(
-        strict=True,
-        reason="program page: the figure's title 'soldier' (div.media__title, seed line 3) "
-        "is dropped, as body_text_blocks keeps only p/h*/li/blockquote/pre/figcaption text",
-    ),
-}
 ITEMS = [*partnersglobal_items(), *ndi_items(), *endvawnow_items(), *usip_items()]
-CASES = [
-    pytest.param(item, id=case_id, marks=XFAIL.get(case_id, ()))
-    for item in ITEMS
-    for case_id in [f"{item.seed}-{item.source}-{item.name}"]
-]
+CASES = [pytest.param(item, id=f"{item.seed}-{item.source}-{item.name}") for item in ITEMS]
 
 
 def _first_out_of_order(paragraphs: tuple[str, ...], blocks: list[str]) -> str | None:

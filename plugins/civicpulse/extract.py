@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import htmldate
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from civicpulse.fetch import Page
@@ -34,7 +34,7 @@ from civicpulse.records import Record, clean_text
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR = "civicpulse.extract/3"
+EXTRACTOR = "civicpulse.extract/4"
 
 EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 
@@ -303,9 +303,14 @@ def _remove_boilerplate(root: Tag, selectors: Mapping[str, str]) -> None:
 
 
 def body_text_blocks(root: Tag) -> list[str]:
-    """Paragraph-level texts in document order; list items keep their bullet or number."""
+    """Paragraph-level texts in document order; list items keep their bullet or number. A
+    `div` holding text of its own and no blocks (an image's title, a pull quote) is a block."""
     blocks = []
-    for element in root.find_all(_BLOCKS):
+    for element in root.find_all([*_BLOCKS, "div"]):
+        if element.name == "div":
+            if _is_text_div(element):
+                blocks.append(clean_text(element.get_text(" ")))
+            continue
         enclosing = element.find_parent(_BLOCKS)
         nested_item = element.name == "li" and enclosing is not None and enclosing.name == "li"
         if enclosing is not None and not nested_item:
@@ -317,6 +322,15 @@ def body_text_blocks(root: Tag) -> list[str]:
             text = f"{_list_marker(element)} {text}"
         blocks.append(text)
     return blocks
+
+
+def _is_text_div(div: Tag) -> bool:
+    own = "".join(piece for piece in div.children if type(piece) is NavigableString)
+    return (
+        bool(own.strip())
+        and div.find(["div", *_BLOCKS]) is None
+        and (div.find_parent(_BLOCKS) is None)
+    )
 
 
 def _own_text(element: Tag) -> str:
