@@ -26,7 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 import htmldate
 import trafilatura
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from civicpulse.fetch import Page
