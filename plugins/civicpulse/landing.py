@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive
 from civicpulse.fetch import Fetcher
+from civicpulse.indicators import unmapped
 from civicpulse.quality import ValidationReport, suite_for, validate
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source, get_source, load_sources, sources_for
@@ -59,6 +60,11 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
             {"item": f.item, "reason": f.reason, "kind": "skipped" if f.skipped else "failed"}
             for f in failures
         ]
+        if source.entity == "indicator_values":
+            summary.unmapped_countries = unmapped(rows)
+            summary.unmapped = len(summary.unmapped_countries)
+            for country in summary.unmapped_countries:
+                log.warning("%s: no ISO3 code for %s", source.name, country)
         publish(to_table(rows, source.entity, ds), source, ds, settings, summary, stamp)
     except Exception as error:
         if summary.status == "running":

@@ -28,7 +28,9 @@ class Source(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    adapter: Literal["feed", "html_listing", "sitemap", "wordpress_api", "worldbank_api"]
+    adapter: Literal[
+        "download", "feed", "html_listing", "sitemap", "wordpress_api", "worldbank_api"
+    ]
     url: str
     entity: Literal["articles", "indicator_values"]
     cadence: Literal["daily", "weekly"] = "daily"

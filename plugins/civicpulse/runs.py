@@ -10,7 +10,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("fetched", "new", "updated", "failed", "skipped", "quarantined")
+COLUMNS = ("fetched", "new", "updated", "failed", "skipped", "quarantined", "unmapped")
 
 
 @dataclass
@@ -30,10 +30,12 @@ class RunSummary:
     failed: int = 0  # items that could not be collected (kept as landed, if they were)
     skipped: int = 0  # items left out on purpose: robots.txt, not an article page
     quarantined: int = 0
+    unmapped: int = 0  # distinct countries no crosswalk entry matched (indicator sources)
     partition: str | None = None
     report: str | None = None
     error: str | None = None
     failures: list[dict[str, str]] = field(default_factory=list)
+    unmapped_countries: list[dict[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
         counts = ", ".join(f"{name} {getattr(self, name)}" for name in COLUMNS)

@@ -41,12 +41,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             pa.field("source_id", pa.string()),
             pa.field("indicator_id", pa.string()),
-            pa.field("indicator_name", pa.string()),
-            pa.field("country_iso3", pa.string()),
-            pa.field("country_name", pa.string()),
+            pa.field("country", pa.string()),  # as published: a code of country_scheme, or a name
+            pa.field("country_scheme", pa.string()),  # iso3 | iso2 | iso_numeric | gw | name
+            pa.field("country_name", pa.string()),  # the source's name for it, if any
+            pa.field("country_iso3", pa.string()),  # mapped; null when nothing matched
             pa.field("year", pa.int32()),
             pa.field("value", pa.float64()),
-            pa.field("source_updated_date", pa.date32()),
+            pa.field("vintage", pa.string()),  # the release the value belongs to
             pa.field("url", pa.string()),
             *PROVENANCE,
         ]
@@ -55,7 +56,7 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 KEYS: dict[str, list[str]] = {
     "articles": ["url"],
-    "indicator_values": ["indicator_id", "country_iso3", "year"],
+    "indicator_values": ["indicator_id", "country_scheme", "country", "year", "vintage"],
 }
 
 # Fields that record how and when we saw a record, not what it says: excluded from its hash,

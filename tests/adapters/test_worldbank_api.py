@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ def test_reads_every_page_of_the_recorded_indicator(settings: Settings) -> None:
     by_year = {o["year"]: o["value"] for o in observations}
     assert by_year[2020] is None  # the API returns null observations as rows
     assert by_year[2019] == pytest.approx(5.08e12, rel=0.01)
-    assert {o["source_updated_date"] for o in observations} == {date(2021, 5, 25)}
+    assert {o["vintage"] for o in observations} == {"2021-05-25"}  # the API's lastupdated
     assert all(o["url"].endswith(("page=1", "page=2")) for o in observations)
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from civicpulse.adapters import feed, html_listing, sitemap, wordpress_api, worldbank_api
+from civicpulse.adapters import (
+    download,
+    feed,
+    html_listing,
+    sitemap,
+    wordpress_api,
+    worldbank_api,
+)
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -14,6 +21,7 @@ from civicpulse.registry import Source
 Adapter = Callable[[Source, Fetcher, Mapping[str, Record]], Iterator[Record | Failure]]
 
 ADAPTERS: dict[str, Adapter] = {
+    "download": download.records,
     "feed": feed.records,
     "html_listing": html_listing.records,
     "sitemap": sitemap.records,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from civicpulse.fetch import Fetcher, Page
+from civicpulse.indicators import indicator_record
+from civicpulse.indices.observations import Observation
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
 
@@ -67,17 +68,14 @@ def _observation(
     if len(iso3) != 3 or not year.isdigit():
         item = f"{page.url} {row.get('country', {}).get('value')} {year}"
         return Failure(item, f"row without ISO3 code or year: {iso3!r} {year!r}")
-    updated = header.get("lastupdated")
-    return {
-        "source_id": source_id,
-        "indicator_id": row["indicator"]["id"],
-        "indicator_name": row["indicator"]["value"],
-        "country_iso3": iso3,
-        "country_name": row["country"]["value"],
-        "year": int(year),
-        "value": None if row.get("value") is None else float(row["value"]),
-        "source_updated_date": date.fromisoformat(updated) if updated else None,
-        "url": page.url,
-        "fetched_at": page.fetched_at,
-        "warc_record_id": page.warc_record_id,
-    }
+    observation = Observation(
+        indicator_id=row["indicator"]["id"],
+        country=iso3,
+        scheme="iso3",
+        year=int(year),
+        value=None if row.get("value") is None else float(row["value"]),
+        country_name=row["country"]["value"],
+    )
+    # The API's release of the indicator is the day it was last updated.
+    vintage = str(header.get("lastupdated") or page.fetched_at.date().isoformat())
+    return indicator_record(source_id, observation, page, vintage)
