@@ -52,6 +52,11 @@ nightly:
 test: install lint ## lint, then every test (end-to-end through Airflow included)
 	$(BIN)/pytest
 
+countries: $(UV) ## regenerate dbt_project/seeds/countries.csv from the pinned crosswalk libraries
+	$(UV) run --isolated --no-project --python 3.11 --with hdx-python-country==4.2.5 \
+		--with country_converter==1.3.2 --with pandas==2.3.3 \
+		python dbt_project/scripts/build_country_seed.py
+
 bench: install ## extraction throughput and peak memory vs bare trafilatura, on the snapshot
 	$(BIN)/python benchmarks/bench_extract.py
 
@@ -79,4 +84,4 @@ down: ## stop the production-like stack
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test bench lint fmt dbt up down clean
+.PHONY: help install airflow-init demo run nightly test countries bench lint fmt dbt up down clean

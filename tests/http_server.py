@@ -65,6 +65,18 @@ def serve(replies: dict[str, list[Reply]]) -> Iterator[Site]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (a timeout): what the test wanted
 
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length", "0"))
+            form = self.rfile.read(length).decode()
+            site.requests.append((self.path, {**dict(self.headers), "form": form}))
+            reply = site.next_reply(self.path)
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+
         def log_message(self, *args: object) -> None:
             pass
 

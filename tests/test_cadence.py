@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from civicpulse.landing import land_source, sources_due
-from civicpulse.registry import get_source
+from civicpulse.registry import get_source, sources_for
 from civicpulse.settings import Settings
 
 ARTICLE_SOURCES = ["partnersglobal", "ndi", "usip", "endvawnow"]
+INDEX_SOURCES = [source.name for source in sources_for("indicator_values")]
 
 
 def test_sources_never_landed_are_due(settings: Settings) -> None:
     assert sources_due("articles", "2026-11-20", settings) == ARTICLE_SOURCES
-    assert sources_due("indicator_values", "2026-11-20", settings) == ["worldbank_wdi"]
+    assert sources_due("indicator_values", "2026-11-20", settings) == INDEX_SOURCES
 
 
 def test_a_weekly_source_waits_seven_days_after_landing(settings: Settings) -> None:

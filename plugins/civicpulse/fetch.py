@@ -8,7 +8,7 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -144,15 +144,20 @@ class Fetcher:
             self.archive.close()
 
     def get(
-        self, url: str, validators: Validators | None = None, accept: frozenset[str] = frozenset()
+        self,
+        url: str,
+        validators: Validators | None = None,
+        accept: frozenset[str] = frozenset(),
+        headers: Mapping[str, str] | None = None,
     ) -> Page:
         """GET `url` politely, following redirects only to allowed hosts.
 
         With `validators` from an earlier response the request is conditional: an unchanged
         resource comes back as a body-less `Page` with status 304. With `accept` media types,
         a successful response of another type raises `NotAccepted` before its body is read.
+        `headers` (an API token) are sent, never archived: the archive keeps responses.
         """
-        conditional = _conditional_headers(validators)
+        conditional = {**(headers or {}), **_conditional_headers(validators)}
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
             raw = self._request(url, conditional, accept)
@@ -165,6 +170,28 @@ class Fetcher:
                 raise FetchError(url, f"HTTP {raw.status}")
             return Page(raw.url, raw.status, raw.headers, raw.body, raw.fetched_at, raw.record_id)
         raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    def post_form(self, url: str, form: Mapping[str, str]) -> Any:
+        """POST a form and return its JSON answer: an OAuth token request. Registry hosts only,
+        no redirects, no retries, and never archived or logged, as both ways carry secrets."""
+        self._check_allowed(url)
+        self._wait_turn(url)
+        try:
+            with self._session.post(
+                url, data=dict(form), timeout=self.settings.timeout_s, allow_redirects=False
+            ) as response:
+                self.stats.requests += 1
+                status = response.status_code
+                body = response.content[: self.settings.max_response_bytes]
+        except _TRANSIENT_ERRORS as error:
+            raise FetchError(url, type(error).__name__) from error
+        log.info("POST %s -> %s", url, status)
+        if not 200 <= status < 300:
+            raise FetchError(url, f"HTTP {status}")  # not the body: it may echo the form
+        try:
+            return json.loads(body)
+        except ValueError as error:
+            raise FetchError(url, "answer is not JSON") from error
 
     def _check_allowed(self, url: str) -> None:
         parts = urlsplit(url)

@@ -3,6 +3,9 @@ value tagged with the release (vintage) it came from and the response it was rea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 from civicpulse.countries import crosswalk
 from civicpulse.fetch import Page
 from civicpulse.indices.observations import Observation
@@ -25,6 +28,18 @@ def indicator_record(source_id: str, observation: Observation, page: Page, vinta
         "fetched_at": page.fetched_at,
         "warc_record_id": page.warc_record_id,
     }
+
+
+def summed(pages: Iterable[Iterable[Observation]]) -> list[Observation]:
+    """Per-page country-year sums (API pages of events) added up into one per country-year."""
+    totals: dict[tuple[str, str, str, int], Observation] = {}
+    for observations in pages:
+        for o in observations:
+            key = (o.indicator_id, o.scheme, o.country, o.year)
+            before = totals.get(key)
+            value = (before.value or 0) + (o.value or 0) if before else o.value
+            totals[key] = replace(o, value=value)
+    return list(totals.values())
 
 
 def unmapped(rows: list[Record]) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive
+from civicpulse.credentials import SourceNotConfigured
 from civicpulse.fetch import Fetcher
 from civicpulse.indicators import unmapped
 from civicpulse.quality import ValidationReport, suite_for, validate
@@ -35,14 +36,16 @@ class BatchQuarantined(RuntimeError):
 
 def land_source(source: Source | str, ds: str, settings: Settings | None = None) -> RunSummary:
     """Collect one source (an entry, or its name) for day `ds` and publish it, or quarantine
-    it and raise."""
+    it and raise. A source whose credentials are not configured is skipped, with a summary
+    saying what to set up."""
     settings = settings or load_settings()
     source = get_source(source) if isinstance(source, str) else source
     summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
     folder = settings.raw_root / source.name / source.entity
-    known = published_records(folder, source.entity)
+    # Only article adapters fetch incrementally; indicator files are read whole.
+    known = published_records(folder, source.entity) if source.entity == "articles" else {}
     try:
         with Fetcher(source.hosts, settings, archive) as client:
             try:
@@ -66,6 +69,9 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
             for country in summary.unmapped_countries:
                 log.warning("%s: no ISO3 code for %s", source.name, country)
         publish(to_table(rows, source.entity, ds), source, ds, settings, summary, stamp)
+    except SourceNotConfigured as missing:
+        summary.status, summary.error = "skipped", str(missing)
+        log.warning("%s", missing)
     except Exception as error:
         if summary.status == "running":
             summary.status, summary.error = "failed", f"{type(error).__name__}: {error}"

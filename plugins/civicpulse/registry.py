@@ -29,7 +29,14 @@ class Source(BaseModel):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     adapter: Literal[
-        "download", "feed", "html_listing", "sitemap", "wordpress_api", "worldbank_api"
+        "acled_api",
+        "download",
+        "feed",
+        "html_listing",
+        "sitemap",
+        "ucdp_api",
+        "wordpress_api",
+        "worldbank_api",
     ]
     url: str
     entity: Literal["articles", "indicator_values"]

@@ -20,7 +20,7 @@ class RunSummary:
     source: str
     entity: str
     ds: str
-    status: str = "running"  # published | quarantined | failed
+    status: str = "running"  # published | quarantined | failed | skipped
     fetched: int = 0  # HTTP requests made
     not_modified: int = 0  # of those, conditional requests answered 304
     retries: int = 0  # retried requests (5xx, 429, timeouts, connection errors)

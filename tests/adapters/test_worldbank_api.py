@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from civicpulse.adapters.worldbank_api import WorldBankApiError, parse_page, records
+from civicpulse.adapters.worldbank_api import WorldBankApiError, indicators, parse_page, records
 from civicpulse.fetch import Fetcher, FetchError, Page
 from civicpulse.records import Failure
 from civicpulse.registry import get_source, parse_sources
@@ -19,6 +19,34 @@ from tests.http_server import Reply, serve
 
 SOURCE = get_source("worldbank_wdi")
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "worldbank_wdi"
+JSON = {"Content-Type": "application/json;charset=utf-8"}
+COUNTRY_LIST = "/v2/country?format=json&per_page=400&page=1"
+# An aggregate as /v2/country lists it (documented shape; the recorded page holds countries only).
+ARAB_WORLD = {
+    "id": "ARB",
+    "iso2Code": "1A",
+    "name": "Arab World",
+    "region": {"id": "NA", "iso2code": "NA", "value": "Aggregates"},
+    "adminregion": {"id": "", "iso2code": "", "value": ""},
+    "incomeLevel": {"id": "NA", "iso2code": "NA", "value": "Aggregates"},
+    "lendingType": {"id": "", "iso2code": "", "value": "Aggregates"},
+    "capitalCity": "",
+    "longitude": "",
+    "latitude": "",
+}
+
+
+def country_list() -> Reply:
+    """The recorded /v2/country page (Aruba, Afghanistan) plus Arab World, as one page."""
+    header, rows = json.loads((FIXTURES / "countries_per_page2.json").read_bytes())
+    body = [{**header, "pages": 1}, [*rows, ARAB_WORLD]]
+    return Reply(200, json.dumps(body).encode(), JSON)
+
+
+def one_page(fixture: str) -> bytes:
+    """A recorded indicator page, announced as the only page."""
+    header, rows = json.loads((FIXTURES / fixture).read_bytes())
+    return json.dumps([{**header, "pages": 1}, rows]).encode()
 
 
 def page_of(body: bytes, url: str = "https://api.worldbank.org/v2/x") -> Page:
@@ -72,7 +100,8 @@ def test_rows_without_an_iso3_code_become_failures_not_records(settings: Setting
     )
     live = replace(settings, replay_dir=None, crawl_delay_s=0.0)
     query = "/v2/country/all/indicator/X?format=json&page=1"
-    with serve({query: [Reply(200, body, {"Content-Type": "application/json"})]}) as site:
+    site_script = {query: [Reply(200, body, JSON)], COUNTRY_LIST: [country_list()]}
+    with serve(site_script) as site:
         (source,) = parse_sources(
             [{**SOURCE.model_dump(), "url": f"{site.base}/v2/", "options": {"indicators": ["X"]}}]
         )
@@ -81,3 +110,76 @@ def test_rows_without_an_iso3_code_become_failures_not_records(settings: Setting
     assert isinstance(failure, Failure) and "Nowhere 2019" in failure.item
     assert "without ISO3 code" in failure.reason
     assert not isinstance(observation, Failure) and observation["value"] == 2.0
+
+
+def test_aggregates_are_dropped_using_the_country_list(settings: Settings) -> None:
+    # The recorded first page of GDP for country/all: fifty rows of Arab World (ARB).
+    page = one_page("indicator_all_NY.GDP.MKTP.CD_page1_aggregates_first.json")
+    query = "/v2/country/all/indicator/NY.GDP.MKTP.CD?format=json&page=1"
+    live = replace(settings, replay_dir=None, crawl_delay_s=0.0)
+    with serve({query: [Reply(200, page, JSON)], COUNTRY_LIST: [country_list()]}) as site:
+        (source,) = parse_sources(
+            [
+                {
+                    **SOURCE.model_dump(),
+                    "url": f"{site.base}/v2/",
+                    "options": {"indicators": ["NY.GDP.MKTP.CD"], "countries": ["all"]},
+                }
+            ]
+        )
+        results = list(records(source, Fetcher(source.hosts, live), {}))
+    assert {row["countryiso3code"] for row in json.loads(page)[1]} == {"ARB"}
+    assert results == []  # every row was an aggregate
+
+
+def wgi_listing(codes: list[str]) -> Reply:
+    """A /v2/sources/3/indicators page: every header field a string, as the API sends them."""
+    header = {"page": "1", "pages": "1", "per_page": "1000", "total": str(len(codes))}
+    rows = [{"id": code, "name": code, "source": {"id": "3", "value": "WGI"}} for code in codes]
+    return Reply(200, json.dumps([header, rows]).encode(), JSON)
+
+
+def test_indicator_codes_are_read_from_the_source_list(settings: Settings) -> None:
+    codes = ["GOV_WGI_CC.EST", "GOV_WGI_CC.SC", "GOV_WGI_CC.STD.ERR", "GOV_WGI_RL.EST"]
+    listing = "/v2/sources/3/indicators?format=json&per_page=1000&page=1"
+    data = one_page("indicator_JPN_USA_NY.GDP.MKTP.CD_footnote_page1_null2020.json")
+    script = {listing: [wgi_listing(codes)]}
+    for code in ("GOV_WGI_CC.EST", "GOV_WGI_RL.EST"):
+        script[f"/v2/country/JPN/indicator/{code}?format=json&source=3&page=1"] = [
+            Reply(200, data, JSON)
+        ]
+    live = replace(settings, replay_dir=None, crawl_delay_s=0.0)
+    options = {"indicator_sources": [{"source": 3, "match": r"\.EST$"}], "countries": ["JPN"]}
+    with serve(script) as site:
+        (source,) = parse_sources(
+            [{**SOURCE.model_dump(), "url": f"{site.base}/v2/", "options": options}]
+        )
+        client = Fetcher(source.hosts, live)
+        assert indicators(source, client) == [("GOV_WGI_CC.EST", "3"), ("GOV_WGI_RL.EST", "3")]
+        results = list(records(source, client, {}))
+        asked = [path for path, _ in site.requests]
+    assert all("source=3" in path for path in asked if "/indicator/" in path)
+    assert len([r for r in results if not isinstance(r, Failure)]) == 2 * len(json.loads(data)[1])
+
+
+def test_a_source_list_without_a_matching_code_is_an_error(settings: Settings) -> None:
+    listing = "/v2/sources/3/indicators?format=json&per_page=1000&page=1"
+    live = replace(settings, replay_dir=None, crawl_delay_s=0.0)
+    options = {"indicator_sources": [{"source": 3, "match": "^CC\\.EST$"}]}
+    with serve({listing: [wgi_listing(["GOV_WGI_CC.EST"])]}) as site:
+        (source,) = parse_sources(
+            [{**SOURCE.model_dump(), "url": f"{site.base}/v2/", "options": options}]
+        )
+        with pytest.raises(WorldBankApiError, match="no indicator id matches"):
+            indicators(source, Fetcher(source.hosts, live))
+
+
+def test_the_recorded_source_catalogue_parses_with_string_headers() -> None:
+    body = (FIXTURES / "sources_page1_of_2.json").read_bytes()
+    header, rows = parse_page(page_of(body))
+    assert (header["pages"], len(rows)) == ("2", 50)  # strings, as the README warns
+    assert (rows[0]["id"], rows[0]["name"], rows[0]["lastupdated"]) == (
+        "1",
+        "Doing Business",
+        "2019-10-23",
+    )

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from civicpulse.adapters import (
+    acled_api,
     download,
     feed,
     html_listing,
     sitemap,
+    ucdp_api,
     wordpress_api,
     worldbank_api,
 )
@@ -21,10 +23,12 @@ from civicpulse.registry import Source
 Adapter = Callable[[Source, Fetcher, Mapping[str, Record]], Iterator[Record | Failure]]
 
 ADAPTERS: dict[str, Adapter] = {
+    "acled_api": acled_api.records,
     "download": download.records,
     "feed": feed.records,
     "html_listing": html_listing.records,
     "sitemap": sitemap.records,
+    "ucdp_api": ucdp_api.records,
     "wordpress_api": wordpress_api.records,
     "worldbank_api": worldbank_api.records,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -24,27 +25,81 @@ def records(
     source: Source, client: Fetcher, known: Mapping[str, Record]
 ) -> Iterator[Record | Failure]:
     """Every observation of every configured indicator, page by page (the API has no cheap
-    change signal per observation, so every run reads it whole; `known` is unused)."""
+    change signal per observation, so every run reads it whole; `known` is unused).
+
+    `options.indicators` lists codes; `options.indicator_sources` reads codes from a source's
+    indicator list at run time (`[{source: 3, match: <regex>}]`), as the World Bank renames
+    codes (WGI, 2026). With `countries: [all]`, aggregates (region "NA" in `/v2/country`:
+    income groups, regions, WLD) are dropped: they are not countries."""
     options = source.options
-    countries = ";".join(options.get("countries", ["all"]))
-    for indicator in options["indicators"]:
-        page_number, pages = 1, 1
-        while page_number <= pages:
-            url = indicator_url(source.url, countries, indicator, options, page_number)
-            page = client.get(url)
-            header, rows = parse_page(page)
-            pages = int(header["pages"])
+    countries = options.get("countries", ["all"])
+    aggregates = aggregate_codes(source.url, client) if countries == ["all"] else frozenset()
+    dropped = 0
+    for indicator, source_id in indicators(source, client):
+        url = indicator_url(source.url, countries, indicator, source_id, options)
+        for page, header, rows in pages(client, url):
             for row in rows:
+                if row.get("countryiso3code") in aggregates:
+                    dropped += 1
+                    continue
                 yield _observation(row, header, page, source.name)
-            page_number += 1
+    if dropped:
+        log.info("%s: dropped %d observations of aggregates", source.name, dropped)
+
+
+def indicators(source: Source, client: Fetcher) -> list[tuple[str, str | None]]:
+    """(code, World Bank source id or None) of every indicator to read."""
+    found: list[tuple[str, str | None]] = [
+        (code, None) for code in source.options.get("indicators", [])
+    ]
+    for listing in source.options.get("indicator_sources", []):
+        wb_source, match = str(listing["source"]), re.compile(listing["match"])
+        url = f"{source.url}sources/{wb_source}/indicators?format=json&per_page=1000"
+        codes = [row["id"] for _, _, rows in pages(client, url) for row in rows]
+        chosen = [code for code in codes if match.search(code)]
+        if not chosen:
+            raise WorldBankApiError(
+                f"{url}: no indicator id matches {listing['match']!r} among {len(codes)}"
+            )
+        log.info("%s: source %s lists %s", source.name, wb_source, ", ".join(chosen))
+        found += [(code, wb_source) for code in chosen]
+    return found
+
+
+def aggregate_codes(base: str, client: Fetcher) -> frozenset[str]:
+    """ISO3-like codes of the API's aggregates: `/v2/country` entries whose region is "NA"."""
+    url = f"{base}country?format=json&per_page=400"
+    return frozenset(
+        row["id"]
+        for _, _, rows in pages(client, url)
+        for row in rows
+        if row.get("region", {}).get("id") == "NA"
+    )
+
+
+def pages(client: Fetcher, url: str) -> Iterator[tuple[Page, dict[str, Any], list[dict[str, Any]]]]:
+    """Every page of `url`, as the first page's header announces (`pages` may be a string),
+    each with its header and rows."""
+    number, total = 1, 1
+    while number <= total:
+        page = client.get(f"{url}&page={number}")
+        header, rows = parse_page(page)
+        total = int(header["pages"])
+        yield page, header, rows
+        number += 1
 
 
 def indicator_url(
-    base: str, countries: str, indicator: str, options: dict[str, Any], page: int
+    base: str, countries: list[str], indicator: str, wb_source: str | None, options: dict[str, Any]
 ) -> str:
-    query = {"format": "json", "date": options.get("date"), "per_page": options.get("per_page")}
+    query = {
+        "format": "json",
+        "date": options.get("date"),
+        "per_page": options.get("per_page"),
+        "source": wb_source,
+    }
     query_string = urlencode({k: v for k, v in query.items() if v}, safe=":;")
-    return f"{base}country/{countries}/indicator/{indicator}?{query_string}&page={page}"
+    return f"{base}country/{';'.join(countries)}/indicator/{indicator}?{query_string}"
 
 
 def parse_page(page: Page) -> tuple[dict[str, Any], list[dict[str, Any]]]:

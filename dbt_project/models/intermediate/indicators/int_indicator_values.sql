@@ -5,6 +5,8 @@
     ref('stg_undp_hdr__indicator_values'),
     ref('stg_fsi__indicator_values'),
     ref('stg_ucdp_brd__indicator_values'),
+    ref('stg_ucdp_ged__indicator_values'),
+    ref('stg_acled__indicator_values'),
 ] -%}
 
 with
