@@ -75,17 +75,26 @@ def recorded(url: str) -> ArchivedResponse:
 def edited_snapshot(
     folder: Path, edits: Mapping[str, Edit], added: Mapping[str, ArchivedResponse] = {}
 ) -> Path:
-    """Write the bundled snapshot to `folder` with `edits` applied to the bodies of some URLs
-    (their ETags change, as a server's would) and `added` responses appended."""
-    with WarcArchive(folder / "snapshot.warc.gz") as archive:
-        responses = [r for p in warc_files(FIXTURES) for r in read_responses(p)]
-        for r in [*responses, *added.values()]:
-            headers = r.headers
-            body = r.body
-            if r.url in edits:
-                body = edits[r.url](r.body)
-                headers = [
-                    (k, f'W/"edited-{hash(body)}"' if k == "ETag" else v) for k, v in headers
-                ]
-            archive.write_response(r.url, r.status, r.reason, headers, body, datetime.now(UTC))
+    """Write the bundled snapshot to `folder`, laid out as it is (one folder per source), with
+    `edits` applied to the bodies of some URLs (their ETags change, as a server's would) and
+    `added` responses in a file of their own."""
+    for path in warc_files(FIXTURES):
+        copy = folder / path.relative_to(FIXTURES).with_suffix(".warc.gz")
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        with WarcArchive(copy) as archive:
+            for r in read_responses(path):
+                _write(archive, r, edits.get(r.url))
+    with WarcArchive(folder / "added.warc.gz") as archive:
+        for r in added.values():
+            _write(archive, r, None)
     return folder
+
+
+def _write(archive: WarcArchive, response: ArchivedResponse, edit: Edit | None) -> None:
+    headers, body = response.headers, response.body
+    if edit is not None:
+        body = edit(body)
+        headers = [(k, f'W/"edited-{hash(body)}"' if k == "ETag" else v) for k, v in headers]
+    archive.write_response(
+        response.url, response.status, response.reason, headers, body, datetime.now(UTC)
+    )

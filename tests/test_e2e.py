@@ -58,6 +58,11 @@ def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
         "where indicator_id = 'NY.GDP.MKTP.CD' group by 1",
     )
     assert values == [("JPN", 1971, 2019, 49)]  # 2020 is null in the recorded response
+    served = query(env, "select distinct source_id from marts.fct_indicator_values order by 1")
+    assert served == [("fsi",), ("ti_cpi",), ("ucdp_brd",), ("undp_hdr",), ("worldbank_wdi",)]
+    indices = logs["scrape_indices"]
+    for unrecorded in ("worldbank_governance", "ucdp_ged", "acled"):
+        assert f"{unrecorded}: skipped: " in indices  # said, not crashed
 
 
 def test_a_second_night_fetches_no_article_page_and_changes_nothing(demo: Demo) -> None:

@@ -27,6 +27,15 @@ def entry(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in {**base, **overrides}.items() if v is not None}
 
 
+# Sources the bundled snapshot cannot hold (the demo skips them, saying so); their adapters are
+# tested against a local server in tests/adapters/.
+NOT_RECORDED = {
+    "worldbank_governance": "no response of the live API for these codes exists offline",
+    "ucdp_ged": "needs an access token; tests/adapters/test_conflict_apis.py",
+    "acled": "needs an account; tests/adapters/test_conflict_apis.py",
+}
+
+
 def test_registry_has_unique_snake_case_names() -> None:
     names = [s.name for s in SOURCES]
     assert len(names) == len(set(names)) >= 2
@@ -37,7 +46,7 @@ def test_every_source_brings_suite_staging_models_and_fixtures(source: Any) -> N
     assert source.adapter in ADAPTERS
     assert suite_path(f"{source.name}__{source.entity}").is_file()
     assert (REPO_ROOT / "dbt_project" / "models" / "staging" / source.name).is_dir()
-    if "connection" not in source.options:  # a credentialed API is skipped in the demo
+    if source.name not in NOT_RECORDED:
         assert any((REPO_ROOT / "tests" / "fixtures" / source.name).glob("*.warc"))
 
 

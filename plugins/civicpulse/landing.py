@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from civicpulse.adapters import ADAPTERS
-from civicpulse.archive import WarcArchive
+from civicpulse.archive import WarcArchive, warc_files
 from civicpulse.credentials import SourceNotConfigured
 from civicpulse.fetch import Fetcher
 from civicpulse.indicators import unmapped
@@ -41,6 +41,12 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
     settings = settings or load_settings()
     source = get_source(source) if isinstance(source, str) else source
     summary = RunSummary(source=source.name, entity=source.entity, ds=ds)
+    if settings.replay_dir is not None and not warc_files(settings.replay_dir / source.name):
+        summary.status = "skipped"
+        summary.error = f"{source.name}: skipped: {settings.replay_dir} holds no recording of it"
+        log.warning("%s", summary.error)
+        summary.save(settings.runs_root)
+        return summary
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
     folder = settings.raw_root / source.name / source.entity

@@ -61,7 +61,7 @@ def test_without_credentials_the_source_is_skipped_with_what_to_set_up(
 ) -> None:
     connection = get_source(name).options["connection"]
     monkeypatch.delenv(f"AIRFLOW_CONN_{connection.upper()}", raising=False)
-    summary = land_source(name, "2026-11-20", settings)  # no exception: a skip, not a crash
+    summary = land_source(name, "2026-11-20", live(settings))  # a skip, not a crash
     assert summary.status == "skipped" and summary.fetched == 0
     assert f"create the Airflow connection '{connection}'" in str(summary.error)
     assert not (settings.raw_root / name).exists()

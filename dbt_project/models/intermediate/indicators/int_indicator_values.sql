@@ -1,6 +1,7 @@
 {#- One staging model per indicator source: adding a source is one more `ref` in this list. -#}
 {%- set indicator_models = [
     ref('stg_worldbank_wdi__indicator_values'),
+    ref('stg_worldbank_governance__indicator_values'),
     ref('stg_ti_cpi__indicator_values'),
     ref('stg_undp_hdr__indicator_values'),
     ref('stg_fsi__indicator_values'),

@@ -1,0 +1,1 @@
+{{ staging_indicator_values('worldbank_governance') }}
