@@ -183,3 +183,14 @@ def test_the_recorded_source_catalogue_parses_with_string_headers() -> None:
         "Doing Business",
         "2019-10-23",
     )
+
+
+@pytest.mark.parametrize(
+    ("fixture", "count", "first_id"),
+    [("regions_all.json", 42, "AFR"), ("country_JPN.json", 1, "JPN")],
+)
+def test_the_recorded_metadata_pages_parse(fixture: str, count: int, first_id: str) -> None:
+    body = (FIXTURES / fixture).read_bytes()
+    _, rows = parse_page(page_of(body))
+    ids = [row.get("id") or row.get("code") for row in rows]
+    assert len(rows) == count and first_id in ids
