@@ -17,14 +17,12 @@ Rows are counted the way a spreadsheet counts them: the CSV header is row 1. An 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from civicpulse.indices.observations import Observation, ParseError
+from civicpulse.indices.reading import csv_rows, load_json, whole_number
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +34,12 @@ CountryYear = tuple[str, int]
 
 def parse_export_csv(body: bytes, name: str) -> Iterator[Observation]:
     """Yield country-year sums of ``fatalities`` from an ACLED export-tool CSV."""
-    yield from _country_years(_csv_rows(body, name, COLUMNS), name)
+    yield from _country_years(csv_rows(body, name, COLUMNS), name)
 
 
 def parse_api_page(body: bytes, name: str) -> list[Observation]:
     """Sum one ACLED API page (``{"status", "success", …, "data": [...]}``) by country-year."""
-    payload = _load_json(body, name)
+    payload = load_json(body, name)
     if not isinstance(payload, dict):
         raise ParseError(name, None, f"not an ACLED API envelope but a {type(payload).__name__}")
     if payload.get("success") is False or str(payload.get("status", 200)) != "200":
@@ -75,8 +73,8 @@ def _country_years(
         iso = str(row["iso"]).strip()
         if not iso.isdecimal():
             raise ParseError(name, where, f"iso is not an ISO numeric code: {row['iso']!r}")
-        key = (iso, _whole_number(row["year"], name, where, "year"))
-        totals[key] = totals.get(key, 0) + _whole_number(
+        key = (iso, whole_number(row["year"], name, where, "year"))
+        totals[key] = totals.get(key, 0) + whole_number(
             row["fatalities"], name, where, "fatalities"
         )
         country = row["country"]
@@ -92,56 +90,3 @@ def _country_years(
             value=float(totals[iso, year]),
             country_name=names[iso, year],
         )
-
-
-def _whole_number(value: Any, name: str, row: int | str, column: str) -> int:
-    """A count or year: a non-negative whole number, as int or as digits in a string."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
-        number = int(value)
-    else:
-        raise ParseError(name, row, f"{column} is not a whole number: {value!r}")
-    if number < 0:
-        raise ParseError(name, row, f"{column} is negative: {value!r}")
-    return number
-
-
-def _load_json(body: bytes, name: str) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ParseError(name, None, f"not readable as JSON: {error}") from error
-
-
-def _csv_rows(
-    body: bytes, name: str, required: Sequence[str]
-) -> Iterator[tuple[int | str, dict[str, str]]]:
-    """Yield (row number, row) with the header as row 1. Missing columns and ragged rows raise."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ParseError(name, None, f"not UTF-8: {error}") from error
-    reader = csv.reader(io.StringIO(text, newline=""))
-    row_number = 0  # the last row read whole; a CSV error is in the next one
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ParseError(name, 1, "empty file: no header row")
-        row_number = 1
-        header = [column.strip() for column in header]
-        missing = [column for column in required if column not in header]
-        if missing:
-            raise ParseError(
-                name, 1, f"missing column(s) {', '.join(missing)} (header starts {header[:5]})"
-            )
-        for row_number, cells in enumerate(reader, start=2):
-            if not cells:
-                continue
-            if len(cells) != len(header):
-                raise ParseError(
-                    name, row_number, f"{len(cells)} fields where the header has {len(header)}"
-                )
-            yield row_number, dict(zip(header, cells, strict=True))
-    except csv.Error as error:
-        raise ParseError(name, row_number + 1, f"not readable as CSV: {error}") from error

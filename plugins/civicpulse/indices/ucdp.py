@@ -42,15 +42,12 @@ Rows are counted the way a spreadsheet counts them: the CSV header is row 1. A J
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import Any
 
 from civicpulse.indices.observations import Observation, ParseError
+from civicpulse.indices.reading import csv_rows, load_json, whole_number
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +70,9 @@ def parse_battle_deaths_csv(body: bytes, name: str) -> Iterator[Observation]:
     """Yield country-year sums of ``bd_best``, placed by the rules in the module docstring."""
     totals: dict[CountryYear, Fraction] = {}
     names: dict[CountryYear, str | None] = {}
-    for row_number, row in _csv_rows(body, name, BATTLE_DEATHS_COLUMNS):
-        year = _whole_number(row["year"], name, row_number, "year")
-        deaths = _whole_number(row["bd_best"], name, row_number, "bd_best")
+    for row_number, row in csv_rows(body, name, BATTLE_DEATHS_COLUMNS):
+        year = whole_number(row["year"], name, row_number, "year")
+        deaths = whole_number(row["bd_best"], name, row_number, "bd_best")
         places = _battle_places(row, name, row_number)
         share = Fraction(deaths, len(places))
         for code, country_name in places:
@@ -101,7 +98,7 @@ def parse_ged_api_page(body: bytes, name: str) -> tuple[list[Observation], str |
     Also accepts a bare list of ``Result`` rows (no envelope), which has no next page. The sums
     cover this page only. The caller adds them up per (country, year) across pages.
     """
-    payload = _load_json(body, name)
+    payload = load_json(body, name)
     next_url: str | None = None
     if isinstance(payload, dict):
         missing = [key for key in ("Result", "NextPageUrl") if key not in payload]
@@ -126,10 +123,10 @@ def parse_ged_api_page(body: bytes, name: str) -> tuple[list[Observation], str |
         if missing:
             raise ParseError(name, where, f"missing field(s) {', '.join(missing)}")
         key = (
-            str(_whole_number(event["country_id"], name, where, "country_id")),
-            _whole_number(event["year"], name, where, "year"),
+            str(whole_number(event["country_id"], name, where, "country_id")),
+            whole_number(event["year"], name, where, "year"),
         )
-        totals[key] = totals.get(key, 0) + _whole_number(event["best"], name, where, "best")
+        totals[key] = totals.get(key, 0) + whole_number(event["best"], name, where, "best")
         country = event.get("country")
         if names.get(key) is None:
             names[key] = country if isinstance(country, str) and country else None
@@ -178,59 +175,6 @@ def _gw_codes(cell: str, name: str, row_number: int, column: str) -> list[str]:
     return [str(int(code)) for code in codes]
 
 
-def _whole_number(value: Any, name: str, row: int | str, column: str) -> int:
-    """A count, year or code: a non-negative whole number, as int or as digits in a string."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
-        number = int(value)
-    else:
-        raise ParseError(name, row, f"{column} is not a whole number: {value!r}")
-    if number < 0:
-        raise ParseError(name, row, f"{column} is negative: {value!r}")
-    return number
-
-
 def _country_year_order(key: CountryYear) -> tuple[int, int]:
     code, year = key
     return year, int(code)
-
-
-def _load_json(body: bytes, name: str) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ParseError(name, None, f"not readable as JSON: {error}") from error
-
-
-def _csv_rows(
-    body: bytes, name: str, required: Sequence[str]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (row number, row) with the header as row 1. Missing columns and ragged rows raise."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ParseError(name, None, f"not UTF-8: {error}") from error
-    reader = csv.reader(io.StringIO(text, newline=""))
-    row_number = 0  # the last row read whole; a CSV error is in the next one
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ParseError(name, 1, "empty file: no header row")
-        row_number = 1
-        header = [column.strip() for column in header]
-        missing = [column for column in required if column not in header]
-        if missing:
-            raise ParseError(
-                name, 1, f"missing column(s) {', '.join(missing)} (header starts {header[:5]})"
-            )
-        for row_number, cells in enumerate(reader, start=2):
-            if not cells:
-                continue
-            if len(cells) != len(header):
-                raise ParseError(
-                    name, row_number, f"{len(cells)} fields where the header has {len(header)}"
-                )
-            yield row_number, dict(zip(header, cells, strict=True))
-    except csv.Error as error:
-        raise ParseError(name, row_number + 1, f"not readable as CSV: {error}") from error
