@@ -73,18 +73,23 @@ def recorded(url: str) -> ArchivedResponse:
 
 
 def edited_snapshot(
-    folder: Path, edits: Mapping[str, Edit], added: Mapping[str, ArchivedResponse] = {}
+    folder: Path,
+    edits: Mapping[str, Edit],
+    added: Mapping[str, ArchivedResponse] = {},
+    added_for: str = "",
 ) -> Path:
     """Write the bundled snapshot to `folder`, laid out as it is (one folder per source), with
     `edits` applied to the bodies of some URLs (their ETags change, as a server's would) and
-    `added` responses in a file of their own."""
+    `added` responses in a file of their own (in the folder of source `added_for`, if named:
+    the recording of a new source)."""
     for path in warc_files(FIXTURES):
         copy = folder / path.relative_to(FIXTURES).with_suffix(".warc.gz")
         copy.parent.mkdir(parents=True, exist_ok=True)
         with WarcArchive(copy) as archive:
             for r in read_responses(path):
                 _write(archive, r, edits.get(r.url))
-    with WarcArchive(folder / "added.warc.gz") as archive:
+    (folder / added_for).mkdir(parents=True, exist_ok=True)
+    with WarcArchive(folder / added_for / "added.warc.gz") as archive:
         for r in added.values():
             _write(archive, r, None)
     return folder

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from civicpulse.landing import land_source, sources_due
-from civicpulse.registry import get_source, sources_for
+from civicpulse.registry import sources_for
 from civicpulse.settings import Settings
 
-ARTICLE_SOURCES = ["partnersglobal", "ndi", "usip", "endvawnow"]
+ARTICLE_SOURCES = [source.name for source in sources_for("articles")]
 INDEX_SOURCES = [source.name for source in sources_for("indicator_values")]
+WEEKLY = next(s.name for s in sources_for("articles") if s.cadence == "weekly")
+DAILY = next(s.name for s in sources_for("articles") if s.cadence == "daily")
 
 
 def test_sources_never_landed_are_due(settings: Settings) -> None:
@@ -16,11 +18,12 @@ def test_sources_never_landed_are_due(settings: Settings) -> None:
 
 
 def test_a_weekly_source_waits_seven_days_after_landing(settings: Settings) -> None:
-    assert get_source("endvawnow").cadence == "weekly"
-    land_source("endvawnow", "2026-11-20", settings)
-    land_source("ndi", "2026-11-20", settings)
+    land_source(WEEKLY, "2026-11-20", settings)
+    land_source(DAILY, "2026-11-20", settings)
 
-    assert "endvawnow" in sources_due("articles", "2026-11-20", settings)  # a re-run of the day
-    assert sources_due("articles", "2026-11-21", settings) == ["partnersglobal", "ndi", "usip"]
-    assert "endvawnow" not in sources_due("articles", "2026-11-26", settings)
-    assert "endvawnow" in sources_due("articles", "2026-11-27", settings)
+    assert WEEKLY in sources_due("articles", "2026-11-20", settings)  # a re-run of the day
+    assert sources_due("articles", "2026-11-21", settings) == [
+        name for name in ARTICLE_SOURCES if name != WEEKLY
+    ]
+    assert WEEKLY not in sources_due("articles", "2026-11-26", settings)
+    assert WEEKLY in sources_due("articles", "2026-11-27", settings)

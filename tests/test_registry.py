@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 
 from civicpulse.adapters import ADAPTERS
-from civicpulse.quality import suite_path
+from civicpulse.quality import suite_for, suite_path
 from civicpulse.registry import RegistryError, load_sources, parse_sources
-from civicpulse.settings import REPO_ROOT
+from tests.conftest import FIXTURES
+from tests.sources import NOT_RECORDED
 
 SOURCES = load_sources()
 
@@ -27,27 +28,23 @@ def entry(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in {**base, **overrides}.items() if v is not None}
 
 
-# Sources the bundled snapshot cannot hold (the demo skips them, saying so); their adapters are
-# tested against a local server in tests/adapters/.
-NOT_RECORDED = {
-    "worldbank_governance": "no response of the live API for these codes exists offline",
-    "ucdp_ged": "needs an access token; tests/adapters/test_conflict_apis.py",
-    "acled": "needs an account; tests/adapters/test_conflict_apis.py",
-}
-
-
 def test_registry_has_unique_snake_case_names() -> None:
     names = [s.name for s in SOURCES]
     assert len(names) == len(set(names)) >= 2
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
-def test_every_source_brings_suite_staging_models_and_fixtures(source: Any) -> None:
+def test_every_source_has_an_adapter_a_suite_and_a_recording(source: Any) -> None:
+    """The entry is all a source needs: its own suite is optional (the entity's default
+    validates it) and no dbt file names it; only its recording is needed, for the tests."""
     assert source.adapter in ADAPTERS
-    assert suite_path(f"{source.name}__{source.entity}").is_file()
-    assert (REPO_ROOT / "dbt_project" / "models" / "staging" / source.name).is_dir()
-    if source.name not in NOT_RECORDED:
-        assert any((REPO_ROOT / "tests" / "fixtures" / source.name).glob("*.warc"))
+    assert suite_path(suite_for(source.name, source.entity)).is_file()
+    assert (source.name in NOT_RECORDED) != any((FIXTURES / source.name).glob("*.warc"))
+
+
+def test_a_source_without_a_suite_of_its_own_gets_its_entitys_default() -> None:
+    assert suite_for("example_news", "articles") == "default__articles"
+    assert suite_for("ti_cpi", "indicator_values") == "ti_cpi__indicator_values"
 
 
 @pytest.mark.parametrize(

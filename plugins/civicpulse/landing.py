@@ -123,6 +123,10 @@ def publish(
     )
 
     suite = suite_for(source.name, source.entity)
+    if suite.startswith("default__"):
+        log.info(
+            "%s: validated with the default suite %s (no suite of its own)", source.name, suite
+        )
     report = validate(table.to_pandas(), suite, KEYS[source.entity])
     if not report.success:
         batch = f"{source.name} {source.entity} {ds}"
@@ -183,6 +187,18 @@ def ensure_schema_files(settings: Settings) -> None:
             pq.write_table(SCHEMAS[source.entity].empty_table(), staged)
             os.replace(staged, empty)
             log.info("%s has not landed yet: wrote %s", source.name, empty)
+
+
+def landed_sources(settings: Settings) -> dict[str, list[str]]:
+    """By entity, every source whose latest published partition holds rows (registered or
+    not: the warehouse reads whatever landed)."""
+    landed: dict[str, list[str]] = {}
+    for entity in SCHEMAS:
+        for folder in sorted(settings.raw_root.glob(f"*/{entity}")):
+            latest = partitions(folder)[-1:]
+            if latest and pq.read_metadata(latest[0]).num_rows > 0:
+                landed.setdefault(entity, []).append(folder.parent.name)
+    return landed
 
 
 def published_records(folder: Path, entity: str) -> dict[tuple[Any, ...], Record]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +16,10 @@ from civicpulse.urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-REGISTRY_PATH = Path(__file__).with_name("sources.yml")
+# A deployment may keep its registry elsewhere (CIVICPULSE_REGISTRY); the bundled one by default.
+REGISTRY_PATH = Path(
+    os.environ.get("CIVICPULSE_REGISTRY") or Path(__file__).with_name("sources.yml")
+)
 
 
 class RegistryError(ValueError):

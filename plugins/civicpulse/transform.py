@@ -33,10 +33,43 @@ def dbt(*args: str, settings: Settings | None = None) -> None:
     subprocess.run(command, env=env, check=True, cwd=DBT_PROJECT)
 
 
+class WarehouseIncomplete(RuntimeError):
+    """dbt passed, but a source that landed rows is missing from the marts."""
+
+
 def build_warehouse(settings: Settings | None = None) -> None:
-    """Build and test every model into the warehouse."""
+    """Build and test every model into the warehouse, then check that every source that
+    landed rows shows in the marts: a source lost on the way is an error, not a success."""
     from civicpulse.landing import ensure_schema_files
 
     settings = settings or load_settings()
     ensure_schema_files(settings)
     dbt("build", settings=settings)
+    check_landed_sources_shown(settings)
+
+
+def check_landed_sources_shown(settings: Settings) -> None:
+    """Raise `WarehouseIncomplete` naming each source whose latest partition has rows but
+    whose mart holds none of them."""
+    from civicpulse.landing import landed_sources
+    from civicpulse.warehouse import sources_in_marts
+
+    shown = sources_in_marts(settings.warehouse_path)
+    missing = [
+        f"{source} ({entity}: landed, but no row in {MART_OF[entity]})"
+        for entity, sources in landed_sources(settings).items()
+        for source in sources
+        if source not in shown.get(entity, set())
+    ]
+    if missing:
+        raise WarehouseIncomplete(
+            "the warehouse built, but does not show every landed source: " + "; ".join(missing)
+        )
+    log.info("every landed source shows in the marts")
+
+
+# Where each entity's rows must reach: the mart analysts read first.
+MART_OF = {
+    "articles": "marts.fct_articles",
+    "indicator_values": "marts.fct_indicator_value_history",
+}

@@ -24,3 +24,19 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
             ((count,),) = connection.execute(f'select count(*) from marts."{name}"').fetchall()
             counts[f"marts.{name}"] = int(count)
         return counts
+
+
+def sources_in_marts(warehouse: Path) -> dict[str, set[str]]:
+    """The `source_id`s each entity's main mart holds rows of."""
+    import duckdb
+
+    from civicpulse.transform import MART_OF
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return {
+            entity: {
+                row[0]
+                for row in connection.execute(f"select distinct source_id from {mart}").fetchall()
+            }
+            for entity, mart in MART_OF.items()
+        }

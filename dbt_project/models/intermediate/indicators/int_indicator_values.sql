@@ -1,23 +1,8 @@
-{#- One staging model per indicator source: adding a source is one more `ref` in this list. -#}
-{%- set indicator_models = [
-    ref('stg_worldbank_wdi__indicator_values'),
-    ref('stg_worldbank_governance__indicator_values'),
-    ref('stg_ti_cpi__indicator_values'),
-    ref('stg_undp_hdr__indicator_values'),
-    ref('stg_fsi__indicator_values'),
-    ref('stg_ucdp_brd__indicator_values'),
-    ref('stg_ucdp_ged__indicator_values'),
-    ref('stg_acled__indicator_values'),
-] -%}
-
 with
 
 sightings as (
 
-    {% for indicator_model in indicator_models %}
-        select * from {{ indicator_model }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('stg_indicator_values') }}
 
 ),
 

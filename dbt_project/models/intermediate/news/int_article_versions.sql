@@ -8,7 +8,7 @@ with
 
 sightings as (
 
-    select * from {{ ref('int_article_sightings') }}
+    select * from {{ ref('stg_articles') }}
 
 ),
 

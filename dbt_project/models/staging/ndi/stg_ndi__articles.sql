@@ -1,1 +1,0 @@
-{{ staging_articles('ndi') }}

@@ -1,1 +1,0 @@
-{{ staging_indicator_values('ti_cpi') }}

@@ -1,1 +1,0 @@
-{{ staging_indicator_values('worldbank_wdi') }}
