@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from civicpulse.fetch import Fetcher, FetchError
 from civicpulse.indicators import indicator_record
-from civicpulse.indices import acled, cpi, fsi, ucdp, undp_hdr
+from civicpulse.indices import acled, cpi, fsi, ucdp, undp_hdr, wgi
 from civicpulse.indices.observations import Observation, ParseError
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -27,6 +27,7 @@ PARSERS: dict[str, Parser] = {
     "fsi": fsi.parse,
     "ucdp_battle_deaths_csv": ucdp.parse_battle_deaths_csv,
     "undp_hdr": undp_hdr.parse,
+    "wgi": wgi.parse,
 }
 
 
