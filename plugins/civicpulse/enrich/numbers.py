@@ -1,0 +1,129 @@
+"""Numbers as articles write them, in en/fr/es: "1,600", "1 600", "1.600", "2.5 million",
+"three hundred", "dozens", "trois cents", "mil": a value and whether it is vague."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+UNITS = {
+    **dict.fromkeys(["one", "a", "an", "un", "une", "uno", "una", "un"], 1),
+    **dict.fromkeys(["two", "deux", "dos"], 2),
+    **dict.fromkeys(["three", "trois", "tres"], 3),
+    **dict.fromkeys(["four", "quatre", "cuatro"], 4),
+    **dict.fromkeys(["five", "cinq", "cinco"], 5),
+    **dict.fromkeys(["six", "seis"], 6),
+    **dict.fromkeys(["seven", "sept", "siete"], 7),
+    **dict.fromkeys(["eight", "huit", "ocho"], 8),
+    **dict.fromkeys(["nine", "neuf", "nueve"], 9),
+    **dict.fromkeys(["ten", "dix", "diez"], 10),
+    **dict.fromkeys(["eleven", "onze", "once"], 11),
+    **dict.fromkeys(["twelve", "douze", "doce", "dozen"], 12),
+    **dict.fromkeys(["thirteen", "treize", "trece"], 13),
+    **dict.fromkeys(["fourteen", "quatorze", "catorce"], 14),
+    **dict.fromkeys(["fifteen", "quinze", "quince"], 15),
+    **dict.fromkeys(["sixteen", "seize", "dieciseis"], 16),
+    **dict.fromkeys(["seventeen", "diecisiete"], 17),
+    **dict.fromkeys(["eighteen", "dieciocho"], 18),
+    **dict.fromkeys(["nineteen", "diecinueve"], 19),
+    **dict.fromkeys(["twenty", "vingt", "veinte"], 20),
+    **dict.fromkeys(["thirty", "trente", "treinta"], 30),
+    **dict.fromkeys(["forty", "quarante", "cuarenta"], 40),
+    **dict.fromkeys(["fifty", "cinquante", "cincuenta"], 50),
+    **dict.fromkeys(["sixty", "soixante", "sesenta"], 60),
+    **dict.fromkeys(["seventy", "setenta"], 70),
+    **dict.fromkeys(["eighty", "ochenta"], 80),
+    **dict.fromkeys(["ninety", "noventa"], 90),
+}
+MULTIPLIERS = {
+    **dict.fromkeys(["hundred", "cent", "cents", "cien", "ciento", "cientos"], 100),
+    **dict.fromkeys(["thousand", "mille", "mil"], 1_000),
+    **dict.fromkeys(["million", "millions", "millones", "millon", "millón"], 1_000_000),
+    **dict.fromkeys(["billion", "billions", "milliard", "milliards"], 1_000_000_000),
+}
+# Vague plurals: the smallest plural of their unit, always approximate.
+VAGUE = {
+    **dict.fromkeys(["dozens", "douzaines", "decenas", "dizaines"], 24),
+    **dict.fromkeys(["hundreds", "centaines", "centenares", "cientos"], 200),
+    **dict.fromkeys(["thousands", "milliers", "miles"], 2_000),
+    **dict.fromkeys(["millions"], 2_000_000),
+}
+_DIGITS = r"\d{1,3}(?:(?:,|\u00a0|\u202f| |\.)\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_WORDS = "|".join(
+    sorted({*UNITS, *MULTIPLIERS, *VAGUE} - {"a", "an", "un", "une", "una", "uno"}, key=len)[::-1]
+)
+NUMBER = re.compile(
+    rf"(?<![\w.,])(?P<digits>{_DIGITS})(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
+    rf"|\b(?P<words>(?:(?:{_WORDS}|a|an)(?:[\s-]+(?:and\s+|et\s+|y\s+)?)?)*(?:{_WORDS}))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    vague: bool  # "dozens", "hundreds": an approximate lower bound
+    start: int
+    end: int
+    text: str
+
+
+def parse_digits(digits: str, lang: str) -> float:
+    """ "1,600" (en), "1 600" (fr), "1.600" (es) are 1600; "2.5" (en) and "2,5" (fr/es) 2.5."""
+    compact = re.sub(r"[\u00a0\u202f ]", "", digits)
+    groups = re.fullmatch(r"\d{1,3}([,.])\d{3}(?:\1\d{3})*", compact)
+    if groups:  # one separator between groups of three: thousands, in any language
+        return float(re.sub(r"[,.]", "", compact))
+    if "," in compact and "." in compact:  # 1,600.5 or 1.600,5
+        decimal = "." if compact.rfind(".") > compact.rfind(",") else ","
+        thousands = "," if decimal == "." else "."
+        return float(compact.replace(thousands, "").replace(decimal, "."))
+    return float(compact.replace(",", "."))
+
+
+def parse_words(words: str) -> tuple[float, bool] | None:
+    """ "three hundred" -> 300; "two dozen" -> 24; "dozens" -> (24, vague)."""
+    parts = [w for w in re.split(r"[\s-]+", words.lower()) if w not in ("and", "et", "y")]
+    # "a"/"an" count only as "a hundred", "a dozen"; "a one-day event" is not two.
+    parts = [
+        p
+        for i, p in enumerate(parts)
+        if p not in ("a", "an") or (i + 1 < len(parts) and parts[i + 1] in {*MULTIPLIERS, "dozen"})
+    ]
+    if len(parts) == 1 and parts[0] in VAGUE:
+        return float(VAGUE[parts[0]]), True
+    total, current = 0, 0
+    for part in parts:
+        if part in UNITS:
+            current += UNITS[part] if part != "dozen" else 0
+            if part == "dozen":
+                current = (current or 1) * 12
+        elif part in MULTIPLIERS:
+            current = (current or 1) * MULTIPLIERS[part]
+            if MULTIPLIERS[part] >= 1_000:
+                total, current = total + current, 0
+        elif part in VAGUE:
+            current = (current or 1) * VAGUE[part]
+        else:
+            return None
+    value = total + current
+    return (float(value), False) if value > 1 else None
+
+
+def numbers(text: str, lang: str) -> list[Number]:
+    """Every number `text` writes, left to right."""
+    out = []
+    for match in NUMBER.finditer(text):
+        if match["digits"]:
+            value = parse_digits(match["digits"], lang)
+            if match["scale"]:
+                value *= MULTIPLIERS[match["scale"].lower()]
+            out.append(Number(value, False, match.start(), match.end(), match.group()))
+        elif match["words"]:
+            parsed = parse_words(match["words"])
+            if parsed is not None:
+                out.append(Number(parsed[0], parsed[1], match.start(), match.end(), match.group()))
+    return out
