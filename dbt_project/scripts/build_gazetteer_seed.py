@@ -8,9 +8,9 @@ versions (see the Makefile) and read only the data files they ship, never the ne
 the committed CSV is used at run time. Reviewed additions, stop phrases and exclusions live in
 `gazetteer_reviewed.csv`, which the tagger reads alongside this file.
 
-Matching rules this file is written for: terms and text are split into word tokens (letters,
-digits, inner apostrophes), accents are folded, the longest term wins, and a term with
-match_case=true matches only with the capitalisation written here.
+Matching rules this file is written for (civicpulse/enrich/text.py, matcher.py): terms and
+text are split into the same word tokens, accents are folded, the longest term wins, and a
+term with match_case=true matches only capitalised as written here ("Chad", not "chad").
 """
 
 from __future__ import annotations

@@ -91,6 +91,7 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
             m
             for m in gaz.matcher.find(part.text, toks)
             if not (_is_given_name(m, gaz) and _person(part.text, toks, m, title_case))
+            and not part.text.startswith("$", toks[m.end - 1].end)  # "US$ 5 million" is money
         ]
         section_mentions = [_mention(m, part.name, toks, offset) for m in found]
         section_mentions = [m for m in section_mentions if m is not None]
