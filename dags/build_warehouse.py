@@ -1,4 +1,5 @@
-"""Build the DuckDB warehouse with dbt whenever new raw partitions are published.
+"""Build the DuckDB warehouse with dbt whenever new raw partitions are published: first the
+articles' enrichment (countries, topics, organisations, programme figures), then `dbt build`.
 
 dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs never overlap.
 """
@@ -19,11 +20,17 @@ from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
     doc_md=__doc__,
 )
 def build_warehouse() -> None:
+    @task
+    def enrich_articles() -> None:
+        from civicpulse.enrichment import enrich_landed_articles
+
+        enrich_landed_articles()  # only articles whose content or enricher changed
+
     @task(outlets=[WAREHOUSE])
     def dbt_build() -> None:
         from civicpulse.transform import build_warehouse
 
-        build_warehouse()
+        build_warehouse(enrich=False)
 
     @task
     def report() -> None:
@@ -31,7 +38,7 @@ def build_warehouse() -> None:
 
         print(report())
 
-    dbt_build() >> report()
+    enrich_articles() >> dbt_build() >> report()
 
 
 build_warehouse()

@@ -59,3 +59,7 @@ def test_extract_command_prints_one_article_as_json(tmp_path: Path) -> None:
     assert article["url"] == chile  # from the page's canonical link, not the file's path
     assert article["authors"] == ["Mishellt Melgarejo"]
     assert "Sebastián Piñera" in article["body"]
+    # and the enrichment the warehouse would hold: Chile, with Colombia only mentioned
+    countries = {c["iso3"]: c for c in article["enrichment"]["countries"]}
+    assert countries["CHL"]["is_primary"] and not countries["COL"]["is_about"]
+    assert article["enrichment"]["enricher_version"].startswith("enrich-")

@@ -8,6 +8,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from civicpulse.registry import load_sources
 from civicpulse.runs import format_table, latest_summaries
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     sources.add_argument("--entity")
     commands.add_parser("report", help="latest run per source and the marts' row counts")
     commands.add_parser("reextract", help="rebuild landed articles from the WARC archive")
-    extract = commands.add_parser("extract", help="print one article as JSON")
+    extract = commands.add_parser("extract", help="print one article as JSON, with its enrichment")
     extract.add_argument("--source", required=True)
     extract.add_argument("page", help="a saved HTML file, or a URL (fetched politely)")
     args = parser.parse_args(argv)
@@ -51,11 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         for summary in reextract_all():
             print(summary.line())
     elif args.command == "extract":
-        print(
-            json.dumps(
-                extract_one(args.source, args.page), indent=2, default=str, ensure_ascii=False
-            )
+        from civicpulse.enrich.article import enrich_article, enricher_version
+
+        record: dict[str, Any] = extract_one(args.source, args.page)
+        enrichment = enrich_article(
+            record.get("title"), record.get("body"), record.get("tags"), record.get("language")
         )
+        record["enrichment"] = {"enricher_version": enricher_version(), **enrichment}
+        print(json.dumps(record, indent=2, default=str, ensure_ascii=False))
     return 0
 
 

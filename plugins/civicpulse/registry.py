@@ -131,3 +131,24 @@ def get_source(name: str, path: Path = REGISTRY_PATH) -> Source:
 def sources_for(entity: str, path: Path = REGISTRY_PATH) -> list[Source]:
     """Registry entries landing `entity`, in registry order."""
     return [s for s in load_sources(path) if s.entity == entity]
+
+
+def registry_rows(path: Path = REGISTRY_PATH) -> list[dict[str, Any]]:
+    """The registry as table rows, for the warehouse's `dim_sources`."""
+    from civicpulse.quality import suite_for
+
+    return [
+        {
+            "source_id": s.name,
+            "adapter": s.adapter,
+            "url": s.url,
+            "hosts": sorted(s.hosts),
+            "entity": s.entity,
+            "cadence": s.cadence,
+            "owner": s.owner,
+            "license": s.license,
+            "description": " ".join(s.description.split()),
+            "suite": suite_for(s.name, s.entity),
+        }
+        for s in load_sources(path)
+    ]

@@ -37,15 +37,35 @@ class WarehouseIncomplete(RuntimeError):
     """dbt passed, but a source that landed rows is missing from the marts."""
 
 
-def build_warehouse(settings: Settings | None = None) -> None:
-    """Build and test every model into the warehouse, then check that every source that
-    landed rows shows in the marts: a source lost on the way is an error, not a success."""
+def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) -> None:
+    """Enrich the landed articles (incrementally; the DAG does it in a task of its own),
+    build and test every model into the warehouse, then check that every source that landed
+    rows shows in the marts: a source lost on the way is an error, not a success."""
+    from civicpulse.enrichment import enrich_landed_articles, enrichment_path
     from civicpulse.landing import ensure_schema_files
 
     settings = settings or load_settings()
     ensure_schema_files(settings)
+    write_registry_table(settings)
+    if enrich or not enrichment_path(settings).exists():
+        enrich_landed_articles(settings)
     dbt("build", settings=settings)
     check_landed_sources_shown(settings)
+
+
+def write_registry_table(settings: Settings) -> Path:
+    """The registry as `derived/sources.parquet`, which `dim_sources` reads."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from civicpulse.registry import registry_rows
+
+    path = settings.data_root / "derived" / "sources.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".sources.{os.getpid()}.tmp")
+    pq.write_table(pa.Table.from_pylist(registry_rows()), staged)
+    os.replace(staged, path)
+    return path
 
 
 def check_landed_sources_shown(settings: Settings) -> None:

@@ -93,8 +93,9 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
             if not (_is_given_name(m, gaz) and _person(part.text, toks, m, title_case))
             and not part.text.startswith("$", toks[m.end - 1].end)  # "US$ 5 million" is money
         ]
-        section_mentions = [_mention(m, part.name, toks, offset) for m in found]
-        section_mentions = [m for m in section_mentions if m is not None]
+        section_mentions = [
+            m for m in (_mention(f, part.name, toks, offset) for f in found) if m is not None
+        ]
         _mark_lists(section_mentions, part.text, toks, offset)
         mentions.extend(section_mentions)
         offset += len(toks) + 1

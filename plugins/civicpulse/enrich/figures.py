@@ -195,7 +195,7 @@ def _verb(before: str, after: str) -> str | None:
             break
         if word in OUTPUT_VERBS or word in CONTEXT_VERBS:
             return word
-    words = re.findall(r"[^\W\d_]+", before)
+    words: list[str] = re.findall(r"[^\W\d_]+", before)
     for i in range(len(words) - 1, max(-1, len(words) - 9), -1):
         key = fold(words[i])
         if key in OUTPUT_VERBS or key in CONTEXT_VERBS:

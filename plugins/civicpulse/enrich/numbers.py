@@ -49,14 +49,16 @@ VAGUE = {
     **dict.fromkeys(["dozens", "douzaines", "decenas", "dizaines"], 24),
     **dict.fromkeys(["hundreds", "centaines", "centenares", "cientos"], 200),
     **dict.fromkeys(["thousands", "milliers", "miles"], 2_000),
-    **dict.fromkeys(["millions"], 2_000_000),
+    **dict.fromkeys(["millions", "millones"], 2_000_000),
 }
 _DIGITS = r"\d{1,3}(?:(?:,|\u00a0|\u202f| |\.)\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _WORDS = "|".join(
     sorted({*UNITS, *MULTIPLIERS, *VAGUE} - {"a", "an", "un", "une", "una", "uno"}, key=len)[::-1]
 )
 NUMBER = re.compile(
-    rf"(?<![\w.,])(?P<digits>{_DIGITS})(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
+    r"\b(?P<vague>dozens|hundreds|thousands|dizaines|centaines|milliers|decenas|cientos|miles)"
+    r"\s+(?:of|de|d')\s*(?P<of>thousands|millions|milliers|millions|miles|millones)\b"
+    rf"|(?<![\w.,\-‐])(?P<digits>{_DIGITS})(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
     rf"|\b(?P<words>(?:(?:{_WORDS}|a|an)(?:[\s-]+(?:and\s+|et\s+|y\s+)?)?)*(?:{_WORDS}))\b",
     re.IGNORECASE,
 )
@@ -117,7 +119,10 @@ def numbers(text: str, lang: str) -> list[Number]:
     """Every number `text` writes, left to right."""
     out = []
     for match in NUMBER.finditer(text):
-        if match["digits"]:
+        if match["vague"]:  # "hundreds of thousands": 200 x 1,000
+            value = VAGUE[match["vague"].lower()] * VAGUE[match["of"].lower()] / 2
+            out.append(Number(float(value), True, match.start(), match.end(), match.group()))
+        elif match["digits"]:
             value = parse_digits(match["digits"], lang)
             if match["scale"]:
                 value *= MULTIPLIERS[match["scale"].lower()]

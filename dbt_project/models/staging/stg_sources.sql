@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ source('derived', 'sources') }}
+
+),
+
+renamed as (
+
+    select
+        source_id,
+        entity,
+        adapter,
+        url,
+        hosts,
+        cadence,
+        owner,
+        license,
+        description,
+        suite
+
+    from source
+
+)
+
+select * from renamed
