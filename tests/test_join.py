@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import pytest
 
-from tests.enrich.labels import Score, score, seed_labels
+from tests.enrich.labels import Score, organisation_key, score, seed_labels
 from tests.nightly import query
 
 pytestmark = pytest.mark.e2e
@@ -58,12 +58,21 @@ def test_seed_articles_are_tagged_as_labelled(demo: Demo) -> None:
         "select a.url, f.value::bigint || ' ' || f.kind from marts.fct_program_figures f "
         "join marts.fct_articles a using (article_id)",
     )
+    organisations = _by_url(
+        env,
+        "select a.url, coalesce(o.organisation_id, lower(o.organisation_name)) "
+        "from marts.bridge_article_organisations o join marts.fct_articles a using (article_id)",
+    )
     scores: dict[str, Score] = {
         "countries": score(about, {lab["url"]: lab["countries"] for lab in labels}),
         "primary": score(
             primary, {lab["url"]: [lab["primary"]] for lab in labels if lab["primary"]}
         ),
         "topics": score(topics, {lab["url"]: lab["topics"] for lab in labels}),
+        "organisations": score(
+            organisations,
+            {lab["url"]: [organisation_key(n) for n in lab["organisations"]] for lab in labels},
+        ),
         "figures": score(
             figures,
             {
@@ -82,6 +91,7 @@ def test_seed_articles_are_tagged_as_labelled(demo: Demo) -> None:
     assert scores["countries"].precision >= 0.85 and scores["countries"].recall >= 0.85
     assert scores["primary"].precision >= 0.9
     assert scores["topics"].precision >= 0.6 and scores["topics"].recall >= 0.5
+    assert scores["organisations"].precision >= 0.6 and scores["organisations"].recall >= 0.5
     assert scores["figures"].precision >= 0.5 and scores["figures"].recall >= 0.4
 
 

@@ -3,12 +3,14 @@ of predicted tags scores against them: micro precision and recall over (article,
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from civicpulse.countries import SEEDS
 from tests.conftest import FIXTURES
 
 LABELS = FIXTURES / "enrichment" / "seed_labels.yml"
@@ -47,3 +49,19 @@ def score(predicted: Mapping[str, Iterable[Any]], expected: Mapping[str, Iterabl
         got, want = set(predicted.get(url, ())), set(truth)
         hits, guessed, wanted = hits + len(got & want), guessed + len(got), wanted + len(want)
     return Score(hits, guessed, wanted)
+
+
+def organisation_key(name: str) -> str:
+    """A labelled organisation name as the warehouse keys it: the reviewed list's id when the
+    name or one of its aliases is listed, else the name in lower case."""
+    return _organisation_ids().get(name.lower(), name.lower())
+
+
+def _organisation_ids() -> dict[str, str]:
+    with (SEEDS / "organisations.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            spelling.lower(): row["organisation_id"]
+            for row in csv.DictReader(handle)
+            for spelling in [row["name"], *row["aliases"].split("|")]
+            if spelling
+        }

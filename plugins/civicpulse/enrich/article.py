@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -50,11 +49,13 @@ def enrich_article(
     """Countries, topics, organisations and figures of one article, as plain data."""
     parts = sections(title, body, tags)
     countries = tag_countries(parts)
+    # vars(), not dataclasses.asdict: these hold no nested dataclasses, and asdict's
+    # deep copy was a tenth of the time
     return {
         "countries": [
-            {k: v for k, v in asdict(tag).items() if k != "first_position"} for tag in countries
+            {k: v for k, v in vars(tag).items() if k != "first_position"} for tag in countries
         ],
-        "topics": [asdict(tag) for tag in tag_topics(parts)],
-        "organisations": [asdict(tag) for tag in tag_organisations(parts)],
-        "figures": [asdict(figure) for figure in figures(parts, language)],
+        "topics": [vars(tag) for tag in tag_topics(parts)],
+        "organisations": [vars(tag) for tag in tag_organisations(parts)],
+        "figures": [vars(figure) for figure in figures(parts, language)],
     }

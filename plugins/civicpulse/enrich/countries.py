@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from civicpulse.enrich.gazetteer import Gazetteer, Place, gazetteer
 from civicpulse.enrich.matcher import Match
-from civicpulse.enrich.text import Section, Token, term_tokens, tokens
+from civicpulse.enrich.text import Section, Token
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,12 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
     mentions: list[Mention] = []
     offset = 0
     for part in parts:
-        toks = tokens(part.text)
+        toks = part.tokens
         title_case = part.name == "title" and _title_cased(toks)
         found = [
             m
             for m in gaz.matcher.find(part.text, toks)
-            if not (_is_given_name(m, gaz) and _person(part.text, toks, m, title_case))
+            if not (_is_given_name(m, toks, gaz) and _person(part.text, toks, m, title_case))
             and not part.text.startswith("$", toks[m.end - 1].end)  # "US$ 5 million" is money
         ]
         section_mentions = [
@@ -121,8 +121,8 @@ def _mention(match: Match[Place], section: str, toks: list[Token], offset: int) 
     )
 
 
-def _is_given_name(match: Match[Place], gaz: Gazetteer) -> bool:
-    return match.end - match.start == 1 and term_tokens(match.text) in gaz.given_names
+def _is_given_name(match: Match[Place], toks: list[Token], gaz: Gazetteer) -> bool:
+    return match.end - match.start == 1 and (toks[match.start].key,) in gaz.given_names
 
 
 def _person(text: str, toks: list[Token], match: Match[Place], title_case: bool) -> bool:

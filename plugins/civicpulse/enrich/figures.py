@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 
 from civicpulse.enrich.numbers import Number, numbers
 from civicpulse.enrich.text import Section, fold
@@ -32,6 +33,7 @@ _QUALIFIER = [(kind, re.compile(rf"(?:^|\s)(?:{words})\s*$")) for kind, words in
 OUTPUT_VERBS = set(
     """trained train training met meet meeting attended attend attending visited visit reached
     reach engaged engage participated participate participating took part gathered convened
+    carried elected
     brought hosted held organized organised supported support benefited benefit served
     mentored educated sensitized sensitised equipped certified graduated enrolled registered
     joined distributed provided awarded funded launched completed conducted established
@@ -52,18 +54,22 @@ CONTEXT_VERBS = set(
 OUTPUT_NOUNS = set(
     """participants attendees trainees beneficiaries graduates workshops trainings sessions
     grants dialogues forums meetings schools students officers policiers participantes
-    beneficiarios talleres ateliers sessions stagiaires beneficiaires""".split()
+    beneficiarios talleres ateliers sessions stagiaires beneficiaires activities events
+    representatives delegates members leaders councilors councillors officials volunteers
+    mentors journees activites evenements representants""".split()
 )
 CONTEXT_NOUNS = set(
     """percent per cent pourcent por ciento pesos dollars euros cents francs usd us$ years
     months days weeks hours idps refugees deaths casualties victims fatalities inhabitants
-    residents population cases""".split()
+    residents population cases protesters demonstrators citizens quarters""".split()
 )
 _STOP = set(
     """of who that which whom whose and or in on at from to by for with as than is are was
     were have has had be been being will would can could this these those its their our
     during since after before between among including de des du la le les et ou en a au aux
-    qui que dont pour par avec sur dans del los las y o que con por para entre""".split()
+    qui que dont pour par avec sur dans del los las y o que con por para entre where when
+    while whose ont sont est etait etaient fut ha han fueron son era eran last next each
+    every per ago the an""".split()
 )
 _CURRENCY = re.compile(r"(?:US\$|\$|€|£|USD|EUR|FCFA|CFA)\s*$")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
@@ -73,7 +79,8 @@ _MONTHS = set(
     enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
     diciembre""".split()
 )
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+# A sentence ends at . ! ? before a space (not inside "4.9" or "U.S.-funded"), or a line.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|\n+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\$|%", re.UNICODE)
 
 
@@ -90,39 +97,46 @@ class Figure:
 
 
 def figures(parts: list[Section], lang: str | None) -> list[Figure]:
-    """Every figure in the lead and body (and title), in reading order."""
+    """Every figure in the title, lead and body, in reading order."""
     out = []
     for part in parts:
         if part.name == "tags":
             continue
-        for sentence in _SENTENCE.finditer(part.text):
-            out.extend(_sentence_figures(sentence.group().strip(), part.name, lang or "en"))
+        found = numbers(part.text, lang or "en")  # once per section: most sentences have none
+        if not found:
+            continue
+        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(part.text))]
+        ends = [m.start() for m in _SENTENCE_BREAK.finditer(part.text)] + [len(part.text)]
+        for number in found:
+            k = bisect_right(starts, number.start) - 1
+            sentence = part.text[starts[k] : ends[k]]
+            shifted = replace(number, start=number.start - starts[k], end=number.end - starts[k])
+            figure = _figure(sentence, shifted, part.name)
+            if figure is not None:
+                out.append(figure)
     return out
 
 
-def _sentence_figures(sentence: str, section: str, lang: str) -> list[Figure]:
-    found = []
-    for number in numbers(sentence, lang):
-        if _not_a_count(sentence, number):
-            continue
-        before = sentence[: number.start]
-        after = sentence[number.end :]
-        qualifier = _qualifier(before, number)
-        noun, noun_end = _noun(after)
-        if _CURRENCY.search(before):
-            noun = _CURRENCY.search(before).group().strip()  # type: ignore[union-attr]
-        if noun is None:
-            continue  # a bare number counts nothing an analyst can sum
-        verb = _verb(before, after[noun_end:])
-        kind = _kind(noun, verb)
-        start = (
-            number.start - len(before) + len(before.rstrip())
-            if qualifier == "exact"
-            else (_qualifier_start(before))
-        )
-        text = sentence[start : number.end + noun_end].strip()
-        found.append(Figure(number.value, qualifier, noun, verb, kind, text, sentence, section))
-    return found
+def _figure(sentence: str, number: Number, section: str) -> Figure | None:
+    if _not_a_count(sentence, number):
+        return None
+    before = sentence[: number.start]
+    after = sentence[number.end :]
+    qualifier = _qualifier(before, number)
+    noun, noun_end = _noun(after)
+    currency = _CURRENCY.search(before)
+    if currency:
+        noun = currency.group().strip()
+    if noun is None:
+        return None  # a bare number counts nothing an analyst can sum
+    verb = _verb(before, after[noun_end:])
+    start = len(before.rstrip()) if qualifier == "exact" else _qualifier_start(before)
+    if currency:
+        start = min(start, currency.start())
+    text = sentence[start : number.end + noun_end].strip()
+    return Figure(
+        number.value, qualifier, noun, verb, _kind(noun, verb), text, sentence.strip(), section
+    )
 
 
 def _not_a_count(sentence: str, number: Number) -> bool:
@@ -135,7 +149,12 @@ def _not_a_count(sentence: str, number: Number) -> bool:
     )
     if any(word in _MONTHS for word in neighbours) and number.value <= 31:
         return True
-    if re.match(r"(?:st|nd|rd|th|er|e|eme|º|°)\b", sentence[number.end :]):
+    after = sentence[number.end :]
+    if re.match(r"(?:st|nd|rd|th|er|e|eme|º|°)\b", after):
+        return True
+    if re.match(r"[-‐–][^\W\d_]", after):  # "12-month process", "five-year project"
+        return True
+    if re.match(r"\s+\w+\s+(?:ago|plus tôt|atrás)\b", after):  # "three years ago"
         return True
     return number.start == 0 and re.match(r"[.)]", sentence[number.end :]) is not None
 
@@ -169,19 +188,29 @@ def _noun(after: str) -> tuple[str | None, int]:
         word = match.group()
         key = fold(word)
         gap = after[end : match.start()]
-        if words and re.search(r"[,;:()\"“”]", gap):
+        if re.search(r"[,;:()\"“”]", gap):
             break
         if not words and key in ("of", "de", "d'") and match.start() < 3:
             end = match.end()
             continue
         if word == "%":
             return "percent", match.end()
-        if key in _STOP or key in OUTPUT_VERBS or key in CONTEXT_VERBS or len(words) == 3:
+        if key in _STOP or len(words) == 3:
             break
         if not words and match.start() - end > 2:
-            break
-        if words and key.endswith("ed") and key not in OUTPUT_NOUNS:
-            break
+            break  # the noun follows the number, or it is not counted
+        if key in OUTPUT_VERBS or key in CONTEXT_VERBS or (words and key.endswith("ed")):
+            # a participle inside the phrase ("internally displaced persons") is not its verb;
+            # a verb after it ("people attended the", "women took part") ends it
+            following = re.match(r"\s+([^\W\d_]+)", after[match.end() :])
+            inside = (
+                words
+                and key.endswith("ed")
+                and following is not None
+                and fold(following.group(1)) not in _STOP
+            )
+            if not inside:
+                break
         words.append(word.lower())
         end = match.end()
     return (" ".join(words), end) if words else (None, 0)

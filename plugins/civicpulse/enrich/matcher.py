@@ -54,28 +54,26 @@ class Matcher(Generic[T]):
 
     def find(self, text: str, toks: list[Token]) -> list[Match[T]]:
         keys = [t.key for t in toks]
+        longest = self._longest
         found: list[Match[T]] = []
-        i = 0
-        while i < len(toks):
-            longest = self._longest.get(keys[i], 0)
-            match = None
-            for n in range(min(longest, len(toks) - i), 0, -1):
+        free = 0  # the first token not inside an earlier match
+        for i in [i for i, key in enumerate(keys) if key in longest]:
+            if i < free:
+                continue
+            for n in range(min(longest[keys[i]], len(toks) - i), 0, -1):
                 candidates = self._by_key.get(tuple(keys[i : i + n]))
-                if candidates:
-                    hits = tuple(
-                        entry
-                        for entry, words, gaps in candidates
-                        if _joined(text, toks, i, n, gaps)
-                        and (not entry.match_case or _same_case(words, toks[i : i + n]))
-                    )
-                    if hits:
-                        match = Match(i, i + n, text[toks[i].start : toks[i + n - 1].end], hits)
-                        break
-            if match is None:
-                i += 1
-            else:
-                found.append(match)
-                i = match.end
+                if not candidates:
+                    continue
+                hits = tuple(
+                    entry
+                    for entry, words, gaps in candidates
+                    if _joined(text, toks, i, n, gaps)
+                    and (not entry.match_case or _same_case(words, toks[i : i + n]))
+                )
+                if hits:
+                    found.append(Match(i, i + n, text[toks[i].start : toks[i + n - 1].end], hits))
+                    free = i + n
+                    break
         return found
 
 

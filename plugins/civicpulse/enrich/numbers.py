@@ -52,16 +52,26 @@ VAGUE = {
     **dict.fromkeys(["millions", "millones"], 2_000_000),
 }
 _DIGITS = r"\d{1,3}(?:(?:,|\u00a0|\u202f| |\.)\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_WORDS = "|".join(
-    sorted({*UNITS, *MULTIPLIERS, *VAGUE} - {"a", "an", "un", "une", "una", "uno"}, key=len)[::-1]
-)
-NUMBER = re.compile(
+_VAGUE_OF = (
     r"\b(?P<vague>dozens|hundreds|thousands|dizaines|centaines|milliers|decenas|cientos|miles)"
-    r"\s+(?:of|de|d')\s*(?P<of>thousands|millions|milliers|millions|miles|millones)\b"
-    rf"|(?<![\w.,\-‐])(?P<digits>{_DIGITS})(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
-    rf"|\b(?P<words>(?:(?:{_WORDS}|a|an)(?:[\s-]+(?:and\s+|et\s+|y\s+)?)?)*(?:{_WORDS}))\b",
+    r"\s+(?:of|de|d')\s*(?P<of>thousands|millions|milliers|miles|millones)\b"
+)
+_SCALE = r"(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
+NUMBER = re.compile(
+    rf"{_VAGUE_OF}|(?<![\w.,\-‐])(?P<digits>{_DIGITS}){_SCALE}",
     re.IGNORECASE,
 )
+# Words, and what may join two number words ("two hundred and fifty", "twenty-five").
+_WORD = re.compile(r"[^\W\d_]+")
+_JOIN = re.compile(r"^(?:[\s-]+|\s+(?:and|et|y)\s+)$")
+NUMBER_WORDS = frozenset({*UNITS, *MULTIPLIERS, *VAGUE})
+# Number words that are other words in another language: English "once", "miles", "Sept",
+# "cents"; counted only in their own language.
+LANGUAGE_OF = {
+    **dict.fromkeys(["once", "dos", "tres", "uno", "una", "mil", "miles", "cien", "ciento"], "es"),
+    **dict.fromkeys(["cientos", "decenas", "seis", "siete", "ocho", "nueve", "diez"], "es"),
+    **dict.fromkeys(["sept", "cent", "cents", "six", "dix", "onze", "douze", "mille"], "fr"),
+}
 
 
 @dataclass(frozen=True)
@@ -122,13 +132,43 @@ def numbers(text: str, lang: str) -> list[Number]:
         if match["vague"]:  # "hundreds of thousands": 200 x 1,000
             value = VAGUE[match["vague"].lower()] * VAGUE[match["of"].lower()] / 2
             out.append(Number(float(value), True, match.start(), match.end(), match.group()))
-        elif match["digits"]:
+        else:
             value = parse_digits(match["digits"], lang)
             if match["scale"]:
                 value *= MULTIPLIERS[match["scale"].lower()]
             out.append(Number(value, False, match.start(), match.end(), match.group()))
-        elif match["words"]:
-            parsed = parse_words(match["words"])
-            if parsed is not None:
-                out.append(Number(parsed[0], parsed[1], match.start(), match.end(), match.group()))
+    taken = [(n.start, n.end) for n in out]
+    words = _word_numbers(text, lang)
+    out.extend(n for n in words if not any(a <= n.start < b for a, b in taken))
+    return sorted(out, key=lambda n: n.start)
+
+
+def _word_numbers(text: str, lang: str) -> list[Number]:
+    """Runs of number words ("three hundred", "vingt-cinq", "dozens")."""
+    if NUMBER_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        return []  # most sentences: one pass in C instead of one per word in Python
+    found = []
+    run: list[re.Match[str]] = []
+    for word in _WORD.finditer(text):
+        key = word.group().lower()
+        if key in NUMBER_WORDS and LANGUAGE_OF.get(key, lang) == lang:
+            if run and not _JOIN.match(text[run[-1].end() : word.start()]):
+                found.append(run)
+                run = []
+            run.append(word)
+        elif run and key in ("and", "et", "y"):
+            continue  # "two hundred and fifty": the join is checked at the next number word
+        elif key in ("a", "an") and not run:
+            run.append(word)
+        elif run:
+            found.append(run)
+            run = []
+    if run:
+        found.append(run)
+    out = []
+    for words in found:
+        start, end = words[0].start(), words[-1].end()
+        parsed = parse_words(text[start:end])
+        if parsed is not None:
+            out.append(Number(parsed[0], parsed[1], start, end, text[start:end]))
     return out

@@ -1,6 +1,7 @@
 """Organisations, programmes and funders an article names: the reviewed list
 (`seeds/organisations.csv`, names and aliases in en/fr/es, acronyms as written) plus the
-patterns programme names follow ("the Roadmaps to Security project")."""
+patterns programme names follow ("the Roadmaps to Security project") and names that hold a
+word for a body ("Supreme Council for Women", "Ministère de la Sécurité")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from civicpulse.countries import SEEDS
 from civicpulse.enrich.matcher import Entry, Matcher
-from civicpulse.enrich.text import Section, tokens
+from civicpulse.enrich.text import Section
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class Organisation:
 
 @dataclass
 class OrganisationTag:
-    organisation_id: str | None  # None: a programme found by pattern, not in the list
+    organisation_id: str | None  # None: a name found by pattern, not in the list
     name: str
     kind: str
     mentions: int
@@ -38,7 +39,7 @@ class OrganisationTag:
 # A capitalised name (joined by short function words) that a programme word follows or that
 # follows one: "the Roadmaps to Security project", "le projet Partenaires pour la Sécurité".
 _JOINERS = "for|to|of|in|and|the|on|pour|la|le|les|de|des|du|en|et|para|el|los|las|del|y"
-_NAME = rf"[A-ZÀ-Ý][\w'’+-]*(?:\s+(?:(?:{_JOINERS})\s+)*[A-ZÀ-Ý][\w'’+-]*){{1,7}}"
+_NAME = rf"[A-ZÀ-Ý][\w'’+-]*(?:[ \u00a0]+(?:(?:{_JOINERS})[ \u00a0]+)*[A-ZÀ-Ý][\w'’+-]*){{1,7}}"
 _PROGRAMME_AFTER = re.compile(
     rf"\b(?:the|The)\s+(?P<name>{_NAME})\s+"
     r"(?:project|program|programme|initiative|partnership|activity)\b"
@@ -47,6 +48,42 @@ _PROGRAMME_BEFORE = re.compile(
     r"\b(?:projet|programme|programa|proyecto|project|program|initiative|iniciativa)\s+"
     rf"(?:«\s*|\"|“)?(?P<name>{_NAME})"
 )
+# A capitalised name holding a word that names a body: "Supreme Council for Women",
+# "Sierra Leone Police", "Ministère de la Sécurité", "Diego Portales University".
+_BODY_WORDS = (
+    "Ministry|Ministère|Ministerio|University|Université|Universidad|Association|Association"
+    "|Asociación|Council|Conseil|Consejo|Commission|Comisión|Committee|Comité|Fund|Fonds"
+    "|Fondo|Foundation|Fondation|Fundación|Institute|Institut|Instituto|Club|Agency|Agence"
+    "|Agencia|Office|Bureau|Department|Police|Policía|Network|Réseau|Red|Coalition|Alliance"
+    "|Centre|Center|Centro|Authority|Autorité|Platform|Plateforme|Plataforma|Forces|Guard"
+)
+_PROGRAMMES = (_PROGRAMME_AFTER, _PROGRAMME_BEFORE)
+_BODY_WORD = re.compile(rf"\b(?:{_BODY_WORDS})\b")
+_NAMED = re.compile(_NAME)
+_ARTICLES = re.compile(r"^(?:The|La|Le|Les|El|Los|Las|This|These|Our|Its|A|An)\s+")
+_BOTH = re.compile(r" (?:and|et|y) (?:the |la |le |les |el |los |las )?")
+_OF = re.compile(r" (?:of|de|du|del)(?: the| la| le| les| l'| el| los| las)? ")
+_WHERE = re.compile(r" (?:in|en|à|at) ")
+
+
+def _trim(name: str) -> list[str]:
+    """A body's own name out of the phrase around it: "Executive Director of the Melrose
+    Human Rights Commission" -> "Melrose Human Rights Commission"; "Diego Portales
+    University in Santiago" -> "Diego Portales University"; "X Police and the Ministry of Y"
+    -> both."""
+    parts = _BOTH.split(name)
+    if len(parts) > 1 and all(_BODY_WORD.search(p) for p in parts):
+        return [n for p in parts for n in _trim(p)]
+    while (of := _OF.search(name)) and not _BODY_WORD.search(name[: of.start()]):
+        name = name[of.end() :]
+    where = _WHERE.search(name)
+    if (
+        where
+        and _BODY_WORD.search(name[: where.start()])
+        and not _BODY_WORD.search(name[where.end() :])
+    ):
+        name = name[: where.start()]
+    return [name] if _BODY_WORD.search(name) else []
 
 
 @cache
@@ -73,7 +110,7 @@ def tag_organisations(
     for part in parts:
         if part.name == "tags":
             continue
-        for match in matcher.find(part.text, tokens(part.text)):
+        for match in matcher.find(part.text, part.tokens):
             organisation = match.entries[0].payload
             known[organisation.organisation_id] = organisation
             counts[organisation.organisation_id] += 1
@@ -88,16 +125,27 @@ def tag_organisations(
 
 
 def _programmes(parts: list[Section], listed: list[str]) -> list[OrganisationTag]:
-    """Programme names the patterns find that the list does not already hold."""
-    found: Counter[str] = Counter()
+    """Programme and body names the patterns find that the list does not already hold."""
+    found: Counter[tuple[str, str]] = Counter()
     for part in parts:
         if part.name == "tags":
             continue
-        for pattern in (_PROGRAMME_AFTER, _PROGRAMME_BEFORE):
-            for match in pattern.finditer(part.text):
-                name = match["name"].strip()
-                if not any(name in span or span in name for span in listed):
-                    found[name] += 1
+        names = [(m["name"], "programme") for p in _PROGRAMMES for m in p.finditer(part.text)]
+        if part.name != "title":  # a title-cased title is one long capitalised phrase
+            names += [
+                (name, "organisation")
+                for m in _NAMED.finditer(part.text)
+                if _BODY_WORD.search(m.group())
+                for name in _trim(m.group())
+            ]
+        for name, kind in names:
+            name = _ARTICLES.sub("", name.strip())
+            if " " in name and not any(name in span or span in name for span in listed):
+                found[(name, kind)] += 1
+    unique: dict[str, tuple[str, int]] = {}
+    for (name, kind), count in found.items():  # a name found as both: the programme wins
+        if name not in unique or kind == "programme":
+            unique[name] = (kind, count)
     return [
-        OrganisationTag(None, name, "programme", count, [name]) for name, count in found.items()
+        OrganisationTag(None, name, kind, count, [name]) for name, (kind, count) in unique.items()
     ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,8 @@ def fold(word: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c)).lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word: as written, folded, and where it is."""
+class Token(NamedTuple):
+    """One word: as written, folded, and where it is (a tuple: texts have many)."""
 
     text: str
     key: str
@@ -45,28 +45,28 @@ class Token:
 def tokens(text: str) -> list[Token]:
     """The words of `text`, each with its sentence number."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends.append(len(text) + 1)
     out: list[Token] = []
-    sentence, boundary = 0, 0
+    sentence, boundary, first = 0, ends[0], True
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group()
-        while boundary < len(ends) and ends[boundary] <= start:
-            sentence, boundary = sentence + 1, boundary + 1
-        elided = _ELISION.match(word)
-        if elided:
-            start, word = start + elided.end(), word[elided.end() :]
-        word = _POSSESSIVE.sub("", word) if len(word) > 3 else word
-        if word.endswith(".") and not _is_abbreviation(word):
+        if start >= boundary:
+            while ends[sentence] <= start:
+                sentence += 1
+            boundary, first = ends[sentence], True
+        if "'" in word or "’" in word:
+            elided = _ELISION.match(word)
+            if elided:
+                start, word = start + elided.end(), word[elided.end() :]
+            if len(word) > 3:
+                word = _POSSESSIVE.sub("", word)
+        if word[-1] == "." and word.count(".") == 1:  # "U.S." keeps its dot, "Mali." not
             word = word[:-1]
         if not word:
             continue
-        first = not out or out[-1].sentence != sentence
         out.append(Token(word, fold(word), start, start + len(word), sentence, first))
+        first = False
     return out
-
-
-def _is_abbreviation(word: str) -> bool:
-    """ "U.S." keeps its final dot; a sentence's last word does not."""
-    return word.count(".") > 1
 
 
 def term_tokens(term: str) -> tuple[str, ...]:
@@ -76,16 +76,22 @@ def term_tokens(term: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the article, tokenized once for every tagger."""
+
     name: str  # title | lead | body | tags
     text: str
+    tokens: list[Token] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, name: str, text: str) -> Section:
+        return cls(name, text, tokens(text))
 
 
 def sections(title: str | None, body: str | None, tags: list[str] | None) -> list[Section]:
     """Title, lead (the body's first paragraph), the rest of the body, and the page's tags."""
     paragraphs = [p for p in (body or "").split("\n\n") if p.strip()]
-    out = [Section("title", title or "")]
+    parts = [("title", title or "")]
     if paragraphs:
-        out.append(Section("lead", paragraphs[0]))
-        out.append(Section("body", "\n\n".join(paragraphs[1:])))
-    out.append(Section("tags", "\n".join(tags or [])))
-    return [s for s in out if s.text.strip()]
+        parts += [("lead", paragraphs[0]), ("body", "\n\n".join(paragraphs[1:]))]
+    parts.append(("tags", "\n".join(tags or [])))
+    return [Section.of(name, text) for name, text in parts if text.strip()]
