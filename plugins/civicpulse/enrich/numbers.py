@@ -147,6 +147,17 @@ def _word_numbers(text: str, lang: str) -> list[Number]:
     """Runs of number words ("three hundred", "vingt-cinq", "dozens")."""
     if NUMBER_WORDS.isdisjoint(_WORD.findall(text.lower())):
         return []  # most sentences: one pass in C instead of one per word in Python
+    out = []
+    for words in _runs(text, lang):
+        start, end = words[0].start(), words[-1].end()
+        parsed = parse_words(text[start:end])
+        if parsed is not None:
+            out.append(Number(parsed[0], parsed[1], start, end, text[start:end]))
+    return out
+
+
+def _runs(text: str, lang: str) -> list[list[re.Match[str]]]:
+    """Consecutive number words of `lang`, joined by spaces, hyphens or "and"."""
     found = []
     run: list[re.Match[str]] = []
     for word in _WORD.finditer(text):
@@ -163,12 +174,4 @@ def _word_numbers(text: str, lang: str) -> list[Number]:
         elif run:
             found.append(run)
             run = []
-    if run:
-        found.append(run)
-    out = []
-    for words in found:
-        start, end = words[0].start(), words[-1].end()
-        parsed = parse_words(text[start:end])
-        if parsed is not None:
-            out.append(Number(parsed[0], parsed[1], start, end, text[start:end]))
-    return out
+    return [*found, run] if run else found
