@@ -12,6 +12,7 @@ import argparse
 import gc
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -26,33 +27,41 @@ TARGET = 500.0  # articles per second on one core
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3, help="timed passes")
     args = parser.parse_args(argv)
 
     pages = article_pages()
-    started = time.perf_counter()
-    records = [ours(source, page) for source, page in pages]
-    extract_s = time.perf_counter() - started
+    records = [ours(source, page) for source, page in pages]  # warms lingua, lxml, caches
+    extract_s = timed(lambda: [ours(source, page) for source, page in pages], args.rounds)
     texts = [
         (r["title"], r["body"], r["tags"], r["language"])  # type: ignore[index]
         for r in records
     ]
     workload = (texts * (args.articles // len(texts) + 1))[: args.articles]
-    enrich_article(*workload[0])  # warm up: lookups loaded and compiled once per process
-    gc.collect()
-    started = time.perf_counter()
-    tags = sum(len(enrich_article(*text)["countries"]) for text in workload)
-    enrich_s = time.perf_counter() - started
+    enrich_article(*workload[0])  # lookups loaded and compiled once per process
+    enrich_s = timed(lambda: [enrich_article(*text) for text in workload], args.rounds)
 
-    rate = len(workload) / enrich_s
-    words = sum(len((t[1] or "").split()) for t in workload)
-    print(f"enrichment {enricher_version()}: {len(workload)} articles ({len(texts)} distinct, ")
-    print(f"  {words / len(workload):.0f} words each on average), one process, one core")
+    rate, extract_rate = len(workload) / enrich_s, len(pages) / extract_s
+    words = sum(len((t[1] or "").split()) for t in workload) / len(workload)
+    print(f"enrichment {enricher_version()}: {len(workload)} articles ({len(texts)} distinct,")
+    print(f"  {words:.0f} words each on average), one process, best of {args.rounds} passes")
     print(f"{'step':<30}{'articles/s':>12}")
-    print(f"{'extract_article (snapshot)':<30}{len(pages) / extract_s:>12.1f}")
-    print(f"{'enrich_article':<30}{rate:>12.1f}   ({tags} country tags)")
-    print(f"enrichment / extraction throughput ratio: {rate / (len(pages) / extract_s):.1f}")
+    print(f"{'extract_article (snapshot)':<30}{extract_rate:>12.1f}")
+    print(f"{'enrich_article':<30}{rate:>12.1f}")
+    print(f"enrichment / extraction throughput ratio: {rate / extract_rate:.1f}")
     print(f"target {TARGET:.0f} articles/s: {'met' if rate >= TARGET else 'NOT met'}")
     return 0 if rate >= TARGET else 1
+
+
+def timed(work: Callable[[], object], rounds: int) -> float:
+    """Best of `rounds` passes, in seconds: the least disturbed by the rest of the machine."""
+    best = float("inf")
+    for _ in range(rounds):
+        gc.collect()
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 if __name__ == "__main__":

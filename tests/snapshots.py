@@ -73,25 +73,29 @@ def recorded(url: str) -> ArchivedResponse:
 
 
 def edited_snapshot(
-    folder: Path,
-    edits: Mapping[str, Edit],
-    added: Mapping[str, ArchivedResponse] = {},
-    added_for: str = "",
+    folder: Path, edits: Mapping[str, Edit], added: Mapping[str, ArchivedResponse] = {}
 ) -> Path:
     """Write the bundled snapshot to `folder`, laid out as it is (one folder per source), with
     `edits` applied to the bodies of some URLs (their ETags change, as a server's would) and
-    `added` responses in a file of their own (in the folder of source `added_for`, if named:
-    the recording of a new source)."""
+    `added` responses in a file of their own."""
     for path in warc_files(FIXTURES):
         copy = folder / path.relative_to(FIXTURES).with_suffix(".warc.gz")
         copy.parent.mkdir(parents=True, exist_ok=True)
         with WarcArchive(copy) as archive:
             for r in read_responses(path):
                 _write(archive, r, edits.get(r.url))
-    (folder / added_for).mkdir(parents=True, exist_ok=True)
-    with WarcArchive(folder / added_for / "added.warc.gz") as archive:
+    with WarcArchive(folder / "added.warc.gz") as archive:
         for r in added.values():
             _write(archive, r, None)
+    return folder
+
+
+def add_recording(folder: Path, source: str, responses: Mapping[str, ArchivedResponse]) -> Path:
+    """Write `responses` into a snapshot `folder` as the recording of `source`."""
+    (folder / source).mkdir(parents=True, exist_ok=True)
+    with WarcArchive(folder / source / "recorded.warc.gz") as archive:
+        for response in responses.values():
+            _write(archive, response, None)
     return folder
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from civicpulse.enrich.gazetteer import Gazetteer, Place, gazetteer
 from civicpulse.enrich.matcher import Match
-from civicpulse.enrich.text import Section, Token
+from civicpulse.enrich.text import Section, Words, starts_sentence
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
         title_case = part.name == "title" and _title_cased(toks)
         found = [
             m
-            for m in gaz.matcher.find(part.text, toks)
+            for m in gaz.matcher.find(toks)
             if not (_is_given_name(m, toks, gaz) and _person(part.text, toks, m, title_case))
             and not part.text.startswith("$", toks[m.end - 1].end)  # "US$ 5 million" is money
         ]
@@ -103,7 +103,7 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
     return _score([m for m in mentions if m.iso3 is not None])
 
 
-def _mention(match: Match[Place], section: str, toks: list[Token], offset: int) -> Mention | None:
+def _mention(match: Match[Place], section: str, toks: Words, offset: int) -> Mention | None:
     places = [e.payload for e in match.entries]
     isos = frozenset(p.iso3 for p in places if p.iso3)
     if not isos:
@@ -121,11 +121,11 @@ def _mention(match: Match[Place], section: str, toks: list[Token], offset: int) 
     )
 
 
-def _is_given_name(match: Match[Place], toks: list[Token], gaz: Gazetteer) -> bool:
+def _is_given_name(match: Match[Place], toks: Words, gaz: Gazetteer) -> bool:
     return match.end - match.start == 1 and (toks[match.start].key,) in gaz.given_names
 
 
-def _person(text: str, toks: list[Token], match: Match[Place], title_case: bool) -> bool:
+def _person(text: str, toks: Words, match: Match[Place], title_case: bool) -> bool:
     """Whether a one-word country term that is also a given name is used as a person's name:
     right next to a capitalised word that is neither a function word nor part of a place's
     name ("Michael Jordan", "Chad Smith"; not "in Jordan", "Chad, Sudan", "Jordan Valley")."""
@@ -145,7 +145,7 @@ def _person(text: str, toks: list[Token], match: Match[Place], title_case: bool)
         and before.text[:1].isupper()
         and before.key not in _NOT_NAMES
         # a sentence's first word is capitalised anyway: a name only if it looks like one
-        and not (before.sentence_start and before.key.endswith(("ing", "ed", "ly", "s")))
+        and not (starts_sentence(toks, i - 1) and before.key.endswith(("ing", "ed", "ly", "s")))
     ):
         return True
     return (
@@ -157,12 +157,12 @@ def _person(text: str, toks: list[Token], match: Match[Place], title_case: bool)
     )
 
 
-def _title_cased(toks: list[Token]) -> bool:
+def _title_cased(toks: Words) -> bool:
     words = [t for t in toks if len(t.text) > 3]
     return bool(words) and sum(t.text[:1].isupper() for t in words) / len(words) > 0.6
 
 
-def _mark_lists(mentions: list[Mention], text: str, toks: list[Token], offset: int) -> None:
+def _mark_lists(mentions: list[Mention], text: str, toks: Words, offset: int) -> None:
     """Flag mentions inside an enumeration of `LIST_MIN_COUNTRIES` or more countries."""
     run: list[Mention] = []
 
@@ -180,7 +180,7 @@ def _mark_lists(mentions: list[Mention], text: str, toks: list[Token], offset: i
     close()
 
 
-def _enumerated(a: Mention, b: Mention, text: str, toks: list[Token], offset: int) -> bool:
+def _enumerated(a: Mention, b: Mention, text: str, toks: Words, offset: int) -> bool:
     if a.sentence != b.sentence:
         return False
     end = toks[a.token - offset].start + len(a.term)  # `a` may span several words

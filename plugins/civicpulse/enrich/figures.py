@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from civicpulse.enrich.numbers import Number, numbers
@@ -79,8 +78,6 @@ _MONTHS = set(
     enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre
     diciembre""".split()
 )
-# A sentence ends at . ! ? before a space (not inside "4.9" or "U.S.-funded"), or a line.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[^a-z])|\n+")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\$|%", re.UNICODE)
 
 
@@ -102,16 +99,10 @@ def figures(parts: list[Section], lang: str | None) -> list[Figure]:
     for part in parts:
         if part.name == "tags":
             continue
-        found = numbers(part.text, lang or "en")  # once per section: most sentences have none
-        if not found:
-            continue
-        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(part.text))]
-        ends = [m.start() for m in _SENTENCE_BREAK.finditer(part.text)] + [len(part.text)]
-        for number in found:
-            k = bisect_right(starts, number.start) - 1
-            sentence = part.text[starts[k] : ends[k]]
-            shifted = replace(number, start=number.start - starts[k], end=number.end - starts[k])
-            figure = _figure(sentence, shifted, part.name)
+        for number in numbers(part.tokens, lang or "en"):
+            start, sentence = part.tokens.sentence_text(number.word)
+            shifted = replace(number, start=number.start - start, end=number.end - start)
+            figure = _figure(sentence.rstrip(), shifted, part.name)
             if figure is not None:
                 out.append(figure)
     return out

@@ -8,9 +8,10 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 from typing import Generic, TypeVar
 
-from civicpulse.enrich.text import Token, term_tokens
+from civicpulse.enrich.text import Words, term_tokens
 
 log = logging.getLogger(__name__)
 
@@ -42,57 +43,56 @@ class Matcher(Generic[T]):
 
     def __init__(self, entries: Iterable[Entry[T]]) -> None:
         self._by_key: dict[tuple[str, ...], list[tuple[Entry[T], tuple[str, ...], list[str]]]] = {}
-        self._longest: dict[str, int] = {}
+        lengths: dict[str, set[int]] = {}
         for entry in entries:
             key = term_tokens(entry.term)
             if not key:
                 continue
-            words = [t.text for t in _tokens_of(entry.term)]
-            gaps = _gaps(entry.term)
-            self._by_key.setdefault(key, []).append((entry, tuple(words), gaps))
-            self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+            words = Words(entry.term)
+            self._by_key.setdefault(key, []).append((entry, tuple(words.words), _gaps(words)))
+            lengths.setdefault(key[0], set()).add(len(key))
+        # by first word, the lengths its terms have, longest first: one probe per length
+        self._lengths = {first: sorted(ns, reverse=True) for first, ns in lengths.items()}
 
-    def find(self, text: str, toks: list[Token]) -> list[Match[T]]:
-        keys = [t.key for t in toks]
-        longest = self._longest
+    def find(self, words: Words) -> list[Match[T]]:
+        """Every match in `words`, left to right."""
+        keys, lengths = words.keys, self._lengths
         found: list[Match[T]] = []
-        free = 0  # the first token not inside an earlier match
-        for i in [i for i, key in enumerate(keys) if key in longest]:
+        free = 0  # the first word not inside an earlier match
+        # the words that can start a term, found in C (most words start none)
+        for i in compress(range(len(keys)), map(lengths.__contains__, keys)):
             if i < free:
                 continue
-            for n in range(min(longest[keys[i]], len(toks) - i), 0, -1):
+            for n in lengths[keys[i]]:
+                if i + n > len(keys):
+                    continue
                 candidates = self._by_key.get(tuple(keys[i : i + n]))
                 if not candidates:
                     continue
                 hits = tuple(
                     entry
-                    for entry, words, gaps in candidates
-                    if _joined(text, toks, i, n, gaps)
-                    and (not entry.match_case or _same_case(words, toks[i : i + n]))
+                    for entry, spelling, gaps in candidates
+                    if _joined(words, i, n, gaps)
+                    and (not entry.match_case or _same_case(spelling, words.words[i : i + n]))
                 )
                 if hits:
-                    found.append(Match(i, i + n, text[toks[i].start : toks[i + n - 1].end], hits))
+                    end = words.starts[i + n - 1] + len(words.words[i + n - 1])
+                    found.append(Match(i, i + n, words.text[words.starts[i] : end], hits))
                     free = i + n
                     break
         return found
 
 
-def _tokens_of(term: str) -> list[Token]:
-    from civicpulse.enrich.text import tokens
-
-    return tokens(term)
-
-
-def _gaps(term: str) -> list[str]:
+def _gaps(words: Words) -> list[str]:
     """The punctuation between a term's words ("" for spaces or a hyphen)."""
-    toks = _tokens_of(term)
-    between = [term[a.end : b.start] for a, b in zip(toks, toks[1:], strict=False)]
+    between = [words.text[a.end : b.start] for a, b in zip(words, words[1:], strict=False)]
     return ["" if _JOIN.match(gap) else _normal_gap(gap) for gap in between]
 
 
-def _joined(text: str, toks: list[Token], i: int, n: int, gaps: list[str]) -> bool:
+def _joined(words: Words, i: int, n: int, gaps: list[str]) -> bool:
     for k in range(n - 1):
-        gap = text[toks[i + k].end : toks[i + k + 1].start]
+        end = words.starts[i + k] + len(words.words[i + k])
+        gap = words.text[end : words.starts[i + k + 1]]
         if gaps[k]:
             if _normal_gap(gap) != gaps[k]:
                 return False
@@ -101,13 +101,13 @@ def _joined(text: str, toks: list[Token], i: int, n: int, gaps: list[str]) -> bo
     return True
 
 
-def _same_case(words: tuple[str, ...], toks: list[Token]) -> bool:
+def _same_case(spelling: tuple[str, ...], written: list[str]) -> bool:
     """Capitalised words must be capitalised in the text; an acronym must be written so."""
-    for word, token in zip(words, toks, strict=True):
+    for word, text in zip(spelling, written, strict=True):
         if word.isupper() and len(word.replace(".", "")) > 1:
-            if token.text.replace(".", "") != word.replace(".", ""):
+            if text.replace(".", "") != word.replace(".", ""):
                 return False
-        elif word[:1].isupper() and not token.text[:1].isupper():
+        elif word[:1].isupper() and not text[:1].isupper():
             return False
     return True
 

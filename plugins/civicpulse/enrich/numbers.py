@@ -6,6 +6,9 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from itertools import compress
+
+from civicpulse.enrich.text import Words
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +60,13 @@ _VAGUE_OF = (
     r"\s+(?:of|de|d')\s*(?P<of>thousands|millions|milliers|miles|millones)\b"
 )
 _SCALE = r"(?:\s+(?P<scale>million|millions|billion|milliards?|millones|mil)\b)?"
-NUMBER = re.compile(
-    rf"{_VAGUE_OF}|(?<![\w.,\-‐])(?P<digits>{_DIGITS}){_SCALE}",
-    re.IGNORECASE,
-)
-# Words, and what may join two number words ("two hundred and fifty", "twenty-five").
-_WORD = re.compile(r"[^\W\d_]+")
+VAGUE_OF = re.compile(_VAGUE_OF, re.IGNORECASE)
+DIGITS = re.compile(rf"(?<![\w.,\-‐])(?P<digits>{_DIGITS}){_SCALE}", re.IGNORECASE)
+# What may join two number words ("two hundred and fifty", "twenty-five").
 _JOIN = re.compile(r"^(?:[\s-]+|\s+(?:and|et|y)\s+)$")
-NUMBER_WORDS = frozenset({*UNITS, *MULTIPLIERS, *VAGUE})
+# "a", "un", "una": one only before a multiplier ("a hundred", "un millón")
+ARTICLES = frozenset({"a", "an", "un", "une", "uno", "una"})
+NUMBER_WORDS = frozenset({*UNITS, *MULTIPLIERS, *VAGUE} - ARTICLES)
 # Number words that are other words in another language: English "once", "miles", "Sept",
 # "cents"; counted only in their own language.
 LANGUAGE_OF = {
@@ -81,6 +83,7 @@ class Number:
     start: int
     end: int
     text: str
+    word: int = 0  # index of its first word in the `Words` it was found in
 
 
 def parse_digits(digits: str, lang: str) -> float:
@@ -103,7 +106,7 @@ def parse_words(words: str) -> tuple[float, bool] | None:
     parts = [
         p
         for i, p in enumerate(parts)
-        if p not in ("a", "an") or (i + 1 < len(parts) and parts[i + 1] in {*MULTIPLIERS, "dozen"})
+        if p not in ARTICLES or (i + 1 < len(parts) and parts[i + 1] in {*MULTIPLIERS, "dozen"})
     ]
     if len(parts) == 1 and parts[0] in VAGUE:
         return float(VAGUE[parts[0]]), True
@@ -125,53 +128,61 @@ def parse_words(words: str) -> tuple[float, bool] | None:
     return (float(value), False) if value > 1 else None
 
 
-def numbers(text: str, lang: str) -> list[Number]:
-    """Every number `text` writes, left to right."""
-    out = []
-    for match in NUMBER.finditer(text):
-        if match["vague"]:  # "hundreds of thousands": 200 x 1,000
-            value = VAGUE[match["vague"].lower()] * VAGUE[match["of"].lower()] / 2
-            out.append(Number(float(value), True, match.start(), match.end(), match.group()))
-        else:
+def numbers(words: Words, lang: str) -> list[Number]:
+    """Every number the words write, left to right, each with the index of its first word.
+    Found from the words already split (digits, number words), so a text with none costs
+    two passes in C."""
+    text, keys, starts = words.text, words.keys, words.starts
+    out: list[Number] = []
+    end = -1
+    for i in compress(range(len(keys)), map(str.isdigit, keys)):
+        match = DIGITS.match(text, starts[i]) if starts[i] >= end else None
+        if match is not None:  # None: inside "1,600" or "4.9", or after a hyphen ("COVID-19")
             value = parse_digits(match["digits"], lang)
             if match["scale"]:
                 value *= MULTIPLIERS[match["scale"].lower()]
-            out.append(Number(value, False, match.start(), match.end(), match.group()))
+            out.append(Number(value, False, match.start(), match.end(), match.group(), i))
+            end = match.end()
     taken = [(n.start, n.end) for n in out]
-    words = _word_numbers(text, lang)
-    out.extend(n for n in words if not any(a <= n.start < b for a, b in taken))
+    for number in _word_numbers(words, lang):
+        if not any(a <= number.start < b for a, b in taken):
+            out.append(number)
     return sorted(out, key=lambda n: n.start)
 
 
-def _word_numbers(text: str, lang: str) -> list[Number]:
-    """Runs of number words ("three hundred", "vingt-cinq", "dozens")."""
-    if NUMBER_WORDS.isdisjoint(_WORD.findall(text.lower())):
-        return []  # most sentences: one pass in C instead of one per word in Python
-    out = []
-    for words in _runs(text, lang):
-        start, end = words[0].start(), words[-1].end()
+def _word_numbers(words: Words, lang: str) -> list[Number]:
+    """Runs of number words ("three hundred", "vingt-cinq", "dozens", "a hundred"), and a
+    vague plural of a vague plural ("hundreds of thousands": 200 x 1,000)."""
+    text, keys, starts = words.text, words.keys, words.starts
+    out: list[Number] = []
+    for first, last in _runs(words, lang):
+        start, end = starts[first], starts[last] + len(words.words[last])
+        if out and start < out[-1].end:
+            continue  # the "thousands" of "hundreds of thousands"
+        vague_of = VAGUE_OF.match(text, start) if keys[first] in VAGUE else None
+        if vague_of is not None:
+            value = VAGUE[vague_of["vague"].lower()] * VAGUE[vague_of["of"].lower()] / 2
+            out.append(Number(float(value), True, start, vague_of.end(), vague_of.group(), first))
+            continue
         parsed = parse_words(text[start:end])
         if parsed is not None:
-            out.append(Number(parsed[0], parsed[1], start, end, text[start:end]))
+            out.append(Number(parsed[0], parsed[1], start, end, text[start:end], first))
     return out
 
 
-def _runs(text: str, lang: str) -> list[list[re.Match[str]]]:
-    """Consecutive number words of `lang`, joined by spaces, hyphens or "and"."""
-    found = []
-    run: list[re.Match[str]] = []
-    for word in _WORD.finditer(text):
-        key = word.group().lower()
-        if key in NUMBER_WORDS and LANGUAGE_OF.get(key, lang) == lang:
-            if run and not _JOIN.match(text[run[-1].end() : word.start()]):
-                found.append(run)
-                run = []
-            run.append(word)
-        elif run and key in ("and", "et", "y"):
-            continue  # "two hundred and fifty": the join is checked at the next number word
-        elif key in ("a", "an") and not run:
-            run.append(word)
-        elif run:
-            found.append(run)
-            run = []
-    return [*found, run] if run else found
+def _runs(words: Words, lang: str) -> list[tuple[int, int]]:
+    """First and last word of each run of number words of `lang`, joined by spaces, hyphens
+    or "and", with an "a"/"un" before it ("a hundred", "un millón")."""
+    text, keys, starts = words.text, words.keys, words.starts
+    runs: list[list[int]] = []
+    for i in compress(range(len(keys)), map(NUMBER_WORDS.__contains__, keys)):
+        if LANGUAGE_OF.get(keys[i], lang) != lang:
+            continue
+        if runs:
+            last = runs[-1][1]
+            gap = text[starts[last] + len(words.words[last]) : starts[i]]
+            if (i == last + 1 or i == last + 2) and _JOIN.match(gap):
+                runs[-1][1] = i
+                continue
+        runs.append([i - 1 if i and keys[i - 1] in ARTICLES else i, i])
+    return [(first, last) for first, last in runs]

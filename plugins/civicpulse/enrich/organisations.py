@@ -15,7 +15,7 @@ from pathlib import Path
 
 from civicpulse.countries import SEEDS
 from civicpulse.enrich.matcher import Entry, Matcher
-from civicpulse.enrich.text import Section
+from civicpulse.enrich.text import Section, words_pattern
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +50,33 @@ _PROGRAMME_BEFORE = re.compile(
 )
 # A capitalised name holding a word that names a body: "Supreme Council for Women",
 # "Sierra Leone Police", "Ministère de la Sécurité", "Diego Portales University".
-_BODY_WORDS = (
-    "Ministry|Ministère|Ministerio|University|Université|Universidad|Association|Association"
-    "|Asociación|Council|Conseil|Consejo|Commission|Comisión|Committee|Comité|Fund|Fonds"
-    "|Fondo|Foundation|Fondation|Fundación|Institute|Institut|Instituto|Club|Agency|Agence"
-    "|Agencia|Office|Bureau|Department|Police|Policía|Network|Réseau|Red|Coalition|Alliance"
-    "|Centre|Center|Centro|Authority|Autorité|Platform|Plateforme|Plataforma|Forces|Guard"
-)
+_BODY_WORDS = """Ministry Ministère Ministerio University Université Universidad Association
+    Asociación Council Conseil Consejo Commission Comisión Committee Comité Fund Fonds Fondo
+    Foundation Fondation Fundación Institute Institut Instituto Club Agency Agence Agencia
+    Office Bureau Department Police Policía Network Réseau Red Coalition Alliance Centre Center
+    Centro Authority Autorité Platform Plateforme Plataforma Forces Guard""".split()
 _PROGRAMMES = (_PROGRAMME_AFTER, _PROGRAMME_BEFORE)
-_BODY_WORD = re.compile(rf"\b(?:{_BODY_WORDS})\b")
+_BODY_WORD = re.compile(rf"\b{words_pattern(_BODY_WORDS)}\b")
+_PROGRAMME_WORD = re.compile(
+    r"\b(?:projet|programme|programa|proyecto|project|program|initiative|iniciativa)\b"
+)
 _NAMED = re.compile(_NAME)
 _ARTICLES = re.compile(r"^(?:The|La|Le|Les|El|Los|Las|This|These|Our|Its|A|An)\s+")
 _BOTH = re.compile(r" (?:and|et|y) (?:the |la |le |les |el |los |las )?")
 _OF = re.compile(r" (?:of|de|du|del)(?: the| la| le| les| l'| el| los| las)? ")
 _WHERE = re.compile(r" (?:in|en|à|at) ")
+
+
+def _lines_with(word_pattern: re.Pattern[str], text: str) -> list[str]:
+    """The lines and sentences of `text` holding a word of `word_pattern`: the name patterns
+    are costly, and only these can hold a programme's or a body's name."""
+    lines: dict[int, str] = {}
+    for word in word_pattern.finditer(text):
+        start = max(text.rfind(c, 0, word.start()) for c in "\n.;") + 1
+        if start not in lines:
+            ends = [e for e in (text.find(c, word.end()) for c in "\n.;") if e != -1]
+            lines[start] = text[start : min(ends, default=len(text))]
+    return list(lines.values())
 
 
 def _trim(name: str) -> list[str]:
@@ -110,7 +123,7 @@ def tag_organisations(
     for part in parts:
         if part.name == "tags":
             continue
-        for match in matcher.find(part.text, part.tokens):
+        for match in matcher.find(part.tokens):
             organisation = match.entries[0].payload
             known[organisation.organisation_id] = organisation
             counts[organisation.organisation_id] += 1
@@ -130,11 +143,17 @@ def _programmes(parts: list[Section], listed: list[str]) -> list[OrganisationTag
     for part in parts:
         if part.name == "tags":
             continue
-        names = [(m["name"], "programme") for p in _PROGRAMMES for m in p.finditer(part.text)]
+        names = [
+            (m["name"], "programme")
+            for line in _lines_with(_PROGRAMME_WORD, part.text)
+            for p in _PROGRAMMES
+            for m in p.finditer(line)
+        ]
         if part.name != "title":  # a title-cased title is one long capitalised phrase
             names += [
                 (name, "organisation")
-                for m in _NAMED.finditer(part.text)
+                for line in _lines_with(_BODY_WORD, part.text)
+                for m in _NAMED.finditer(line)
                 if _BODY_WORD.search(m.group())
                 for name in _trim(m.group())
             ]

@@ -54,7 +54,7 @@ def tag_topics(parts: list[Section], matcher: Matcher[TopicTerm] | None = None) 
     scores: dict[str, float] = defaultdict(float)
     terms: dict[str, set[str]] = defaultdict(set)
     for part in parts:
-        for match in matcher.find(part.text, part.tokens):
+        for match in matcher.find(part.tokens):
             key = match.text.lower()
             for topic in {e.payload.topic_id: e.payload for e in match.entries}.values():
                 repeats = seen[(topic.topic_id, key)]
