@@ -2,45 +2,28 @@
 
 with
 
-articles as (
-
-    select
-        article_id,
-        content_hash
-    from {{ ref('fct_articles') }}
-
-),
-
-enrichments as (
-
-    select * from {{ ref('stg_article_enrichments') }}
-
-),
-
 mentions as (
 
     select
-        articles.article_id,
-        enrichments.enricher_version,
-        unnest(enrichments.countries) as country
-
-    from articles
-    inner join enrichments on articles.content_hash = enrichments.content_hash
+        article_id,
+        enricher_version,
+        unnest(countries, max_depth := 2)  -- noqa: AL03
+    from {{ ref('int_article_enrichments') }}
 
 )
 
 select
-    md5(mentions.article_id || '|' || country.iso3) as article_country_id,
-    mentions.article_id,
-    country.iso3 as country_iso3,
-    country.is_about,
-    country.is_primary,
-    country.relevance,
-    country.score,
-    country.mentions,
-    country.sections,
-    country.terms as evidence_terms,
-    country.in_list_only,
-    mentions.enricher_version
+    md5(article_id || '|' || iso3) as article_country_id,
+    article_id,
+    iso3 as country_iso3,
+    is_about,
+    is_primary,
+    relevance,
+    score,
+    mentions,
+    sections,
+    terms as evidence_terms,
+    in_list_only,
+    enricher_version
 
 from mentions

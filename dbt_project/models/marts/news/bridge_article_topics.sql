@@ -1,38 +1,21 @@
 with
 
-articles as (
-
-    select
-        article_id,
-        content_hash
-    from {{ ref('fct_articles') }}
-
-),
-
-enrichments as (
-
-    select * from {{ ref('stg_article_enrichments') }}
-
-),
-
 tags as (
 
     select
-        articles.article_id,
-        enrichments.enricher_version,
-        unnest(enrichments.topics) as topic
-
-    from articles
-    inner join enrichments on articles.content_hash = enrichments.content_hash
+        article_id,
+        enricher_version,
+        unnest(topics, max_depth := 2)  -- noqa: AL03
+    from {{ ref('int_article_enrichments') }}
 
 )
 
 select
-    md5(tags.article_id || '|' || topic.topic_id) as article_topic_id,
-    tags.article_id,
-    topic.topic_id,
-    topic.score,
-    topic.terms as matched_terms,
-    tags.enricher_version
+    md5(article_id || '|' || topic_id) as article_topic_id,
+    article_id,
+    topic_id,
+    score,
+    terms as matched_terms,
+    enricher_version
 
 from tags
