@@ -147,3 +147,10 @@ def test_evidence_says_where_and_by_which_words() -> None:
     assert guinea.sections == ["title", "lead", "body", "tags"]
     assert set(guinea.terms) == {"Guinea", "Conakry", "Guinean"}
     assert guinea.is_primary and guinea.relevance == 1.0
+
+
+def test_a_bare_congo_is_the_congo_the_text_names() -> None:
+    for title, body, (iso3,), _ in [c for c in CASES if "Congo" in c[1]]:
+        tags = {t.iso3: t for t in tag_countries(sections(title, body, []))}
+        assert "Congo" in tags[iso3].terms  # "Congo's army", "Congo's president"
+        assert set(tags) == {iso3}
