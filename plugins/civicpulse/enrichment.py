@@ -85,7 +85,7 @@ SCHEMA = pa.schema(
         ),
     ]
 )
-_INPUTS = ["content_hash", "title", "body", "tags", "language"]
+_INPUTS = ["source_id", "url", "content_hash", "title", "body", "tags", "language"]
 
 
 def enrichment_path(settings: Settings) -> Path:
@@ -114,7 +114,14 @@ def enrich_landed_articles(settings: Settings | None = None) -> dict[str, int]:
                 article["title"], article["body"], article["tags"], article["language"]
             )
         except Exception as error:  # one bad text never costs the night: say which
-            log.error("enrichment failed for content %s (%s): %s", key, article["title"], error)
+            log.error(
+                "%s: %s: enrichment failed (content %s), left untagged: %s: %s",
+                article["source_id"],
+                article["url"],
+                key,
+                type(error).__name__,
+                error,
+            )
             continue
         rows[key] = {"content_hash": key, "enricher_version": version, **result}
         rows[key]["enriched_at"] = datetime.now(UTC)
