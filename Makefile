@@ -70,7 +70,7 @@ lint: install ## ruff, mypy, sqlfluff and dbt parse
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint dbt_project queries
 	CIVICPULSE_DATA=$$(mktemp -d) $(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 
 fmt: install ## format Python and SQL

@@ -1,8 +1,12 @@
-"""The warehouse build: a source that landed rows but is missing from the marts fails it."""
+"""The warehouse build: it is swapped in whole or not at all, readers never block it, and a
+source that landed rows but is missing from the marts fails it."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -42,3 +46,52 @@ def test_a_landed_source_missing_from_the_marts_fails_the_build(settings: Settin
     )
     with pytest.raises(WarehouseIncomplete, match=r"atlantis_index \(indicator_values: landed"):
         build_warehouse(settings)
+
+
+def mart_rows(settings: Settings) -> int:
+    return int(served(settings)[0])
+
+
+def served(settings: Settings) -> tuple[object, ...]:
+    """Row count and smallest value of the served indicator values."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
+        sql = "select count(*), min(value) from marts.fct_indicator_values"
+        ((rows, smallest),) = db.execute(sql).fetchall()
+        return rows, smallest
+
+
+def test_a_failed_build_leaves_the_previous_warehouse(settings: Settings) -> None:
+    land_source("worldbank_wdi", "2026-11-20", settings)
+    build_warehouse(settings)
+    before = served(settings)
+
+    # The next day's retrieval says every GDP is negative: dbt's scale test fails the build.
+    (latest,) = sorted((settings.raw_root / "worldbank_wdi" / "indicator_values").glob("2*"))
+    table = pq.read_table(latest)
+    later = pc.add(table["fetched_at"], pa.scalar(86_400_000_000, pa.duration("us")))
+    for column, values in {
+        "value": pa.array([-1.0] * table.num_rows, pa.float64()),
+        "fetched_at": later,
+        "ds": pa.array(["2026-11-21"] * table.num_rows),
+    }.items():
+        table = table.set_column(table.schema.get_field_index(column), column, values)
+    pq.write_table(table, latest.with_name("2026-11-21.parquet"))
+    with pytest.raises(subprocess.CalledProcessError):
+        build_warehouse(settings)
+
+    assert served(settings) == before  # the previous warehouse, not the failed build's rows
+    assert sorted(p.name for p in settings.data_root.glob("*.duckdb*")) == ["warehouse.duckdb"]
+
+
+def test_readers_never_block_the_build(settings: Settings) -> None:
+    import duckdb
+
+    land_source("worldbank_wdi", "2026-11-20", settings)
+    build_warehouse(settings)
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as reader:
+        land_source("ti_cpi", "2026-11-20", settings)
+        build_warehouse(settings)  # an analyst's open connection does not stop it
+        (old,) = reader.execute("select count(*) from marts.fct_indicator_values").fetchall()
+    assert mart_rows(settings) > old[0]  # the reader kept its snapshot; new readers see more

@@ -13,6 +13,7 @@ from typing import Any
 from civicpulse.registry import load_sources
 from civicpulse.runs import format_table, latest_summaries
 from civicpulse.settings import load_settings
+from civicpulse.sql import FORMATS
 from civicpulse.warehouse import mart_row_counts
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     sources = commands.add_parser("sources", help="list registry entries")
     sources.add_argument("--entity")
     commands.add_parser("report", help="latest run per source and the marts' row counts")
+    sql = commands.add_parser("sql", help="query the warehouse, read-only")
+    sql.add_argument("query", nargs="?", help="SQL text (or use -f)")
+    sql.add_argument("-f", "--file", type=Path, help="a file of SQL, e.g. queries/*.sql")
+    sql.add_argument("--format", choices=FORMATS, default="table")
+    sql.add_argument("--output", type=Path, help="where --format parquet writes")
     commands.add_parser("reextract", help="rebuild landed articles from the WARC archive")
     extract = commands.add_parser("extract", help="print one article as JSON, with its enrichment")
     extract.add_argument("--source", required=True)
@@ -46,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
     elif args.command == "report":
         print(report())
+    elif args.command == "sql":
+        return sql_command(args)
     elif args.command == "reextract":
         from civicpulse.reextract import reextract_all
 
@@ -60,6 +68,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         record["enrichment"] = {"enricher_version": enricher_version(), **enrichment}
         print(json.dumps(record, indent=2, default=str, ensure_ascii=False))
+    return 0
+
+
+def sql_command(args: argparse.Namespace) -> int:
+    """`civicpulse sql`: exit 2, with the reason, on a missing warehouse or bad SQL."""
+    from civicpulse.sql import QueryError, run_query
+
+    if (args.query is None) == (args.file is None):
+        print("civicpulse sql: give the SQL as an argument or with -f FILE", file=sys.stderr)
+        return 2
+    text = args.file.read_text(encoding="utf-8") if args.file else args.query
+    try:
+        rows = run_query(text, load_settings().warehouse_path, args.format, args.output)
+    except QueryError as error:
+        print(f"civicpulse sql: {error}", file=sys.stderr)
+        return 2
+    if args.format == "parquet":
+        print(f"{rows} rows -> {args.output}")
     return 0
 
 

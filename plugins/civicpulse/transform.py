@@ -1,9 +1,12 @@
-"""Run dbt as a subprocess: only dbt writes the warehouse, and no DuckDB handle outlives it."""
+"""Build the warehouse with dbt (a subprocess: only dbt writes it, and no DuckDB handle
+outlives it) into a copy, swapped in atomically only when every model and test passed: a
+failed build leaves the previous warehouse as it was, and readers never wait for a build."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +18,9 @@ log = logging.getLogger(__name__)
 DBT_PROJECT = REPO_ROOT / "dbt_project"
 
 
-def dbt(*args: str, settings: Settings | None = None) -> None:
-    """Run `dbt <args>` on the project with the data folder from settings; raise on failure."""
+def dbt(*args: str, settings: Settings | None = None, warehouse: Path | None = None) -> None:
+    """Run `dbt <args>` on the project with the data folder from settings (and the warehouse
+    file `warehouse`, if given); raise on failure."""
     settings = settings or load_settings()
     settings.data_root.mkdir(parents=True, exist_ok=True)
     executable = Path(sys.executable).with_name("dbt")
@@ -29,6 +33,8 @@ def dbt(*args: str, settings: Settings | None = None) -> None:
         str(DBT_PROJECT),
     ]
     env = {**os.environ, "CIVICPULSE_DATA": str(settings.data_root), "DO_NOT_TRACK": "1"}
+    if warehouse is not None:
+        env["CIVICPULSE_WAREHOUSE"] = str(warehouse)
     log.info("running %s", " ".join(command))
     subprocess.run(command, env=env, check=True, cwd=DBT_PROJECT)
 
@@ -49,8 +55,38 @@ def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) ->
     write_registry_table(settings)
     if enrich or not enrichment_path(settings).exists():
         enrich_landed_articles(settings)
-    dbt("build", settings=settings)
-    check_landed_sources_shown(settings)
+    warehouse = settings.warehouse_path
+    building = warehouse.with_name(f".{warehouse.stem}.building.duckdb")
+    _remove(building)  # a crashed build's leftover
+    if warehouse.exists():  # incremental models continue from the current warehouse
+        shutil.copyfile(warehouse, building)
+    try:
+        dbt("build", settings=settings, warehouse=building)
+        check_landed_sources_shown(settings, building)
+        _checkpoint(building)
+    except BaseException:
+        _remove(building)
+        log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
+        raise
+    # a write-ahead log left by an interrupted bare `dbt build` belongs to the old file
+    warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
+    os.replace(building, warehouse)
+    log.info("warehouse built and swapped in: %s", warehouse)
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file, so the file alone is the warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("checkpoint")
+    with path.open("rb") as handle:  # on disk before the rename makes it the warehouse
+        os.fsync(handle.fileno())
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def write_registry_table(settings: Settings) -> Path:
@@ -68,13 +104,13 @@ def write_registry_table(settings: Settings) -> Path:
     return path
 
 
-def check_landed_sources_shown(settings: Settings) -> None:
+def check_landed_sources_shown(settings: Settings, warehouse: Path | None = None) -> None:
     """Raise `WarehouseIncomplete` naming each source whose latest partition has rows but
-    whose mart holds none of them."""
+    whose mart (in `warehouse`, by default the current one) holds none of them."""
     from civicpulse.landing import landed_sources
     from civicpulse.warehouse import sources_in_marts
 
-    shown = sources_in_marts(settings.warehouse_path)
+    shown = sources_in_marts(warehouse or settings.warehouse_path)
     missing = [
         f"{source} ({entity}: landed, but no row in {MART_OF[entity]})"
         for entity, sources in landed_sources(settings).items()
