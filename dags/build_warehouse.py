@@ -1,5 +1,7 @@
 """Build the DuckDB warehouse with dbt whenever new raw partitions are published: first the
-articles' enrichment (countries, topics, organisations, programme figures), then `dbt build`.
+articles' enrichment (countries, topics, organisations, programme figures), then `dbt build`
+into a copy swapped in when every model and test passed (with its dbt docs), then every mart
+exported as Parquet.
 
 dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs never overlap.
 """
@@ -33,12 +35,18 @@ def build_warehouse() -> None:
         build_warehouse(enrich=False)
 
     @task
+    def export_marts() -> None:
+        from civicpulse.exports import export_marts
+
+        export_marts()  # every mart as Parquet in exports/, with a manifest
+
+    @task
     def report() -> None:
         from civicpulse.cli import report
 
         print(report())
 
-    enrich_articles() >> dbt_build() >> report()
+    enrich_articles() >> dbt_build() >> export_marts() >> report()
 
 
 build_warehouse()

@@ -95,3 +95,36 @@ def test_readers_never_block_the_build(settings: Settings) -> None:
         build_warehouse(settings)  # an analyst's open connection does not stop it
         (old,) = reader.execute("select count(*) from marts.fct_indicator_values").fetchall()
     assert mart_rows(settings) > old[0]  # the reader kept its snapshot; new readers see more
+
+
+def test_every_mart_is_exported_with_a_manifest_and_documented(settings: Settings) -> None:
+    import json
+    import re
+
+    import duckdb
+
+    from civicpulse.exports import export_marts
+
+    land_source("worldbank_wdi", "2026-11-20", settings)
+    build_warehouse(settings)
+    manifest = json.loads(export_marts(settings).read_text(encoding="utf-8"))
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
+        marts = dict(
+            db.execute(
+                "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        )
+        for name in marts:
+            ((rows,),) = db.execute(f"select count(*) from marts.{name}").fetchall()
+            entry = manifest["tables"][name]
+            exported = settings.exports_root / entry["file"]
+            assert entry["rows"] == rows == pq.read_metadata(exported).num_rows, name
+            assert [c["name"] for c in entry["columns"]] == pq.read_schema(exported).names
+    assert set(manifest["tables"]) == set(marts) and "fct_indicator_values" in marts
+    assert manifest["warehouse_version"] and manifest["built_at"]
+    assert not list(settings.exports_root.glob(".*"))  # no staged leftovers
+
+    docs = (settings.reports_root / "dbt_docs" / "index.html").read_text(encoding="utf-8")
+    assert "country_year_panel" in docs  # the manifest and catalog are inside the page
+    assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?:", docs)  # offline

@@ -42,6 +42,14 @@ class Settings:
         return self.data_root / "runs"
 
     @property
+    def exports_root(self) -> Path:
+        return self.data_root / "exports"
+
+    @property
+    def reports_root(self) -> Path:
+        return self.data_root / "reports"
+
+    @property
     def warehouse_path(self) -> Path:
         return self.data_root / "warehouse.duckdb"
 

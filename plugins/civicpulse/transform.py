@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from civicpulse.settings import REPO_ROOT, Settings, load_settings
@@ -60,18 +61,40 @@ def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) ->
     _remove(building)  # a crashed build's leftover
     if warehouse.exists():  # incremental models continue from the current warehouse
         shutil.copyfile(warehouse, building)
-    try:
-        dbt("build", settings=settings, warehouse=building)
-        check_landed_sources_shown(settings, building)
-        _checkpoint(building)
-    except BaseException:
-        _remove(building)
-        log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
-        raise
-    # a write-ahead log left by an interrupted bare `dbt build` belongs to the old file
-    warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
-    os.replace(building, warehouse)
-    log.info("warehouse built and swapped in: %s", warehouse)
+    with tempfile.TemporaryDirectory(prefix="civicpulse-dbt-") as target:
+        try:
+            dbt("build", settings=settings, warehouse=building)
+            check_landed_sources_shown(settings, building)
+            # documented from the copy: the catalog query needs a writer's connection
+            dbt(
+                "docs",
+                "generate",
+                "--static",
+                "--target-path",
+                target,
+                settings=settings,
+                warehouse=building,
+            )
+            _checkpoint(building)
+        except BaseException:
+            _remove(building)
+            log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
+            raise
+        # a write-ahead log left by an interrupted bare `dbt build` belongs to the old file
+        warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
+        os.replace(building, warehouse)
+        log.info("warehouse built and swapped in: %s", warehouse)
+        docs = settings.reports_root / "dbt_docs" / "index.html"
+        _replace_file(Path(target) / "static_index.html", docs)
+        log.info("dbt docs (one file, opens offline): %s", docs)
+
+
+def _replace_file(source: Path, target: Path) -> None:
+    """Copy `source` over `target` atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, staged)
+    os.replace(staged, target)
 
 
 def _checkpoint(path: Path) -> None:

@@ -1,0 +1,73 @@
+"""Every mart as a Parquet file in the data folder's `exports/`, for tools that do not speak
+DuckDB: each written atomically, then a manifest (row counts, columns, when it was built,
+which warehouse) that names only files already in place."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from civicpulse.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def export_marts(settings: Settings | None = None) -> Path:
+    """Export every table of the `marts` schema; return the manifest's path."""
+    import duckdb
+
+    settings = settings or load_settings()
+    folder = settings.exports_root
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, Any] = {}
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+        names = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' order by table_name"
+            ).fetchall()
+        ]
+        for name in names:
+            final = folder / f"{name}.parquet"
+            staged = folder / f".{name}.{uuid.uuid4().hex}.parquet.tmp"
+            connection.execute(f"copy marts.\"{name}\" to '{staged}' (format parquet)")
+            _fsync(staged)
+            os.replace(staged, final)
+            columns = connection.execute(f'describe marts."{name}"').fetchall()
+            ((rows,),) = connection.execute(f'select count(*) from marts."{name}"').fetchall()
+            tables[name] = {
+                "file": final.name,
+                "rows": int(rows),
+                "columns": [{"name": c[0], "type": c[1]} for c in columns],
+            }
+    manifest = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "warehouse": str(settings.warehouse_path),
+        "warehouse_version": warehouse_version(settings.warehouse_path),
+        "tables": tables,
+    }
+    path = folder / "manifest.json"
+    staged = folder / f".manifest.{uuid.uuid4().hex}.tmp"
+    staged.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    os.replace(staged, path)
+    log.info("exported %d marts to %s (manifest %s)", len(tables), folder, path)
+    return path
+
+
+def warehouse_version(warehouse: Path) -> str:
+    """The warehouse file's modification time and size, hashed: a new build is a new
+    version, and naming one costs no read of the file."""
+    stat = warehouse.stat()
+    return hashlib.sha256(f"{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:16]
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
