@@ -32,7 +32,7 @@ def build_warehouse() -> None:
     def dbt_build() -> None:
         from civicpulse.transform import build_warehouse
 
-        build_warehouse(enrich=False)
+        build_warehouse(enrich=False, docs=True)
 
     @task
     def export_marts() -> None:

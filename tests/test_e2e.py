@@ -3,6 +3,7 @@ folder, replaying the bundled snapshot, then the warehouse queried as an analyst
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -64,6 +65,12 @@ def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
     indices = logs["scrape_indices"]
     for unrecorded in NOT_RECORDED:
         assert f"{unrecorded}: skipped: " in indices  # said, not crashed
+
+    # the build's outputs beside the warehouse: its dbt docs page and every mart as Parquet
+    data = Path(env["CIVICPULSE_DATA"])
+    assert "fct_articles" in (data / "reports" / "dbt_docs" / "index.html").read_text()
+    exported = json.loads((data / "exports" / "manifest.json").read_text())["tables"]
+    assert exported["fct_articles"]["rows"] == len(query(env, "select * from marts.fct_articles"))
 
 
 def test_a_second_night_fetches_no_article_page_and_changes_nothing(demo: Demo) -> None:

@@ -106,7 +106,7 @@ def test_every_mart_is_exported_with_a_manifest_and_documented(settings: Setting
     from civicpulse.exports import export_marts
 
     land_source("worldbank_wdi", "2026-11-20", settings)
-    build_warehouse(settings)
+    build_warehouse(settings, docs=True)
     manifest = json.loads(export_marts(settings).read_text(encoding="utf-8"))
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:

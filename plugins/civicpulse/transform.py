@@ -44,10 +44,13 @@ class WarehouseIncomplete(RuntimeError):
     """dbt passed, but a source that landed rows is missing from the marts."""
 
 
-def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) -> None:
+def build_warehouse(
+    settings: Settings | None = None, *, enrich: bool = True, docs: bool = False
+) -> None:
     """Enrich the landed articles (incrementally; the DAG does it in a task of its own),
-    build and test every model into the warehouse, then check that every source that landed
-    rows shows in the marts: a source lost on the way is an error, not a success."""
+    build and test every model into a copy of the warehouse, check that every source that
+    landed rows shows in the marts (a source lost on the way is an error, not a success),
+    write the dbt docs page if `docs`, and swap the copy in."""
     from civicpulse.enrichment import enrich_landed_articles, enrichment_path
     from civicpulse.landing import ensure_schema_files
 
@@ -65,16 +68,12 @@ def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) ->
         try:
             dbt("build", settings=settings, warehouse=building)
             check_landed_sources_shown(settings, building)
-            # documented from the copy: the catalog query needs a writer's connection
-            dbt(
-                "docs",
-                "generate",
-                "--static",
-                "--target-path",
-                target,
-                settings=settings,
-                warehouse=building,
-            )
+            if docs:  # from the copy: dbt's catalog query needs a writer's connection
+                dbt(
+                    *("docs", "generate", "--static", "--target-path", target),
+                    settings=settings,
+                    warehouse=building,
+                )
             _checkpoint(building)
         except BaseException:
             _remove(building)
@@ -84,9 +83,10 @@ def build_warehouse(settings: Settings | None = None, *, enrich: bool = True) ->
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
         os.replace(building, warehouse)
         log.info("warehouse built and swapped in: %s", warehouse)
-        docs = settings.reports_root / "dbt_docs" / "index.html"
-        _replace_file(Path(target) / "static_index.html", docs)
-        log.info("dbt docs (one file, opens offline): %s", docs)
+        if docs:
+            page = settings.reports_root / "dbt_docs" / "index.html"
+            _replace_file(Path(target) / "static_index.html", page)
+            log.info("dbt docs (one file, opens offline): %s", page)
 
 
 def _replace_file(source: Path, target: Path) -> None:
