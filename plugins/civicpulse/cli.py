@@ -60,13 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         for summary in reextract_all():
             print(summary.line())
     elif args.command == "extract":
-        from civicpulse.enrich.article import enrich_article, enricher_version
+        from civicpulse.enrich.article import enrich_article
 
         record: dict[str, Any] = extract_one(args.source, args.page)
-        enrichment = enrich_article(
+        record["enrichment"] = enrich_article(
             record.get("title"), record.get("body"), record.get("tags"), record.get("language")
         )
-        record["enrichment"] = {"enricher_version": enricher_version(), **enrichment}
         print(json.dumps(record, indent=2, default=str, ensure_ascii=False))
     return 0
 

@@ -6,9 +6,7 @@ change of code or lookups re-enriches everything, without a re-crawl."""
 from __future__ import annotations
 
 import logging
-import os
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from civicpulse.enrich.article import enrich_article, enricher_version
+from civicpulse.files import replaced_atomically
 from civicpulse.landing import partitions
 from civicpulse.settings import Settings, load_settings
 
@@ -89,7 +88,7 @@ _INPUTS = ["source_id", "url", "content_hash", "title", "body", "tags", "languag
 
 
 def enrichment_path(settings: Settings) -> Path:
-    return settings.data_root / "derived" / "article_enrichments.parquet"
+    return settings.derived_root / "article_enrichments.parquet"
 
 
 def enrich_landed_articles(settings: Settings | None = None) -> dict[str, int]:
@@ -123,8 +122,7 @@ def enrich_landed_articles(settings: Settings | None = None) -> dict[str, int]:
                 error,
             )
             continue
-        rows[key] = {"content_hash": key, "enricher_version": version, **result}
-        rows[key]["enriched_at"] = datetime.now(UTC)
+        rows[key] = {"content_hash": key, "enriched_at": datetime.now(UTC), **result}
         enriched += 1
     _write(path, list(rows.values()))
     counts = {
@@ -170,7 +168,5 @@ def _previous(path: Path, version: str) -> dict[str, dict[str, Any]]:
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), staged)
-    os.replace(staged, path)
+    with replaced_atomically(path) as staged:
+        pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), staged)

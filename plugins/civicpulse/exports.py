@@ -7,12 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from civicpulse.files import replaced_atomically
 from civicpulse.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -24,7 +23,6 @@ def export_marts(settings: Settings | None = None) -> Path:
 
     settings = settings or load_settings()
     folder = settings.exports_root
-    folder.mkdir(parents=True, exist_ok=True)
     tables: dict[str, Any] = {}
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
         names = [
@@ -36,10 +34,8 @@ def export_marts(settings: Settings | None = None) -> Path:
         ]
         for name in names:
             final = folder / f"{name}.parquet"
-            staged = folder / f".{name}.{uuid.uuid4().hex}.parquet.tmp"
-            connection.execute(f"copy marts.\"{name}\" to '{staged}' (format parquet)")
-            _fsync(staged)
-            os.replace(staged, final)
+            with replaced_atomically(final) as staged:
+                connection.execute(f"copy marts.\"{name}\" to '{staged}' (format parquet)")
             columns = connection.execute(f'describe marts."{name}"').fetchall()
             ((rows,),) = connection.execute(f'select count(*) from marts."{name}"').fetchall()
             tables[name] = {
@@ -54,9 +50,8 @@ def export_marts(settings: Settings | None = None) -> Path:
         "tables": tables,
     }
     path = folder / "manifest.json"
-    staged = folder / f".manifest.{uuid.uuid4().hex}.tmp"
-    staged.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    os.replace(staged, path)
+    with replaced_atomically(path) as staged:
+        staged.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     log.info("exported %d marts to %s (manifest %s)", len(tables), folder, path)
     return path
 
@@ -66,8 +61,3 @@ def warehouse_version(warehouse: Path) -> str:
     version, and naming one costs no read of the file."""
     stat = warehouse.stat()
     return hashlib.sha256(f"{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:16]
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())

@@ -42,6 +42,11 @@ class Settings:
         return self.data_root / "runs"
 
     @property
+    def derived_root(self) -> Path:
+        """Files civicpulse computes for the build: the enrichment, the registry table."""
+        return self.data_root / "derived"
+
+    @property
     def exports_root(self) -> Path:
         return self.data_root / "exports"
 

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from civicpulse.files import replaced_atomically
 from civicpulse.settings import REPO_ROOT, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -85,16 +86,9 @@ def build_warehouse(
         log.info("warehouse built and swapped in: %s", warehouse)
         if docs:
             page = settings.reports_root / "dbt_docs" / "index.html"
-            _replace_file(Path(target) / "static_index.html", page)
+            with replaced_atomically(page) as staged:
+                shutil.copyfile(Path(target) / "static_index.html", staged)
             log.info("dbt docs (one file, opens offline): %s", page)
-
-
-def _replace_file(source: Path, target: Path) -> None:
-    """Copy `source` over `target` atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staged = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(source, staged)
-    os.replace(staged, target)
 
 
 def _checkpoint(path: Path) -> None:
@@ -119,11 +113,9 @@ def write_registry_table(settings: Settings) -> Path:
 
     from civicpulse.registry import registry_rows
 
-    path = settings.data_root / "derived" / "sources.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".sources.{os.getpid()}.tmp")
-    pq.write_table(pa.Table.from_pylist(registry_rows()), staged)
-    os.replace(staged, path)
+    path = settings.derived_root / "sources.parquet"
+    with replaced_atomically(path) as staged:
+        pq.write_table(pa.Table.from_pylist(registry_rows()), staged)
     return path
 
 
@@ -131,7 +123,7 @@ def check_landed_sources_shown(settings: Settings, warehouse: Path | None = None
     """Raise `WarehouseIncomplete` naming each source whose latest partition has rows but
     whose mart (in `warehouse`, by default the current one) holds none of them."""
     from civicpulse.landing import landed_sources
-    from civicpulse.warehouse import sources_in_marts
+    from civicpulse.warehouse import MART_OF, sources_in_marts
 
     shown = sources_in_marts(warehouse or settings.warehouse_path)
     missing = [
@@ -145,10 +137,3 @@ def check_landed_sources_shown(settings: Settings, warehouse: Path | None = None
             "the warehouse built, but does not show every landed source: " + "; ".join(missing)
         )
     log.info("every landed source shows in the marts")
-
-
-# Where each entity's rows must reach: the mart analysts read first.
-MART_OF = {
-    "articles": "marts.fct_articles",
-    "indicator_values": "marts.fct_indicator_value_history",
-}

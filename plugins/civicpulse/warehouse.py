@@ -7,6 +7,12 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+# Where each entity's rows must reach: the mart analysts read first.
+MART_OF = {
+    "articles": "marts.fct_articles",
+    "indicator_values": "marts.fct_indicator_value_history",
+}
+
 
 def mart_row_counts(warehouse: Path) -> dict[str, int]:
     """Row count of every table in the `marts` schema, by qualified name."""
@@ -29,8 +35,6 @@ def mart_row_counts(warehouse: Path) -> dict[str, int]:
 def sources_in_marts(warehouse: Path) -> dict[str, set[str]]:
     """The `source_id`s each entity's main mart holds rows of."""
     import duckdb
-
-    from civicpulse.transform import MART_OF
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return {

@@ -57,6 +57,11 @@ CASES = [
         (24, "approx", "women", "took", "programme_output"),
     ),
     (
+        "Partners trained police in six regions.",  # "six" is English as well as French
+        "en",
+        (6, "exact", "regions", "trained", "programme_output"),
+    ),
+    (
         "Le projet a formé plus de 1 600 policiers.",
         "fr",
         (1600, "gt", "policiers", "formé", "programme_output"),

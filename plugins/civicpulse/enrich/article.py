@@ -46,12 +46,14 @@ def enrich_article(
     tags: list[str] | None = None,
     language: str | None = None,
 ) -> dict[str, Any]:
-    """Countries, topics, organisations and figures of one article, as plain data."""
+    """Countries, topics, organisations and figures of one article, as plain data, with the
+    version of the enricher that found them."""
     parts = sections(title, body, tags)
     countries = tag_countries(parts)
     # vars(), not dataclasses.asdict: these hold no nested dataclasses, and asdict's
     # deep copy was a tenth of the time
     return {
+        "enricher_version": enricher_version(),
         "countries": [
             {k: v for k, v in vars(tag).items() if k != "first_position"} for tag in countries
         ],

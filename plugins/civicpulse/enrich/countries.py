@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 SECTION_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0, "tags": 2.0}
 LIST_WEIGHT = 0.25  # a mention inside an enumeration of many countries
-
 LIST_MIN_COUNTRIES = 4  # "Mali, Niger, Chad and Sudan"; three is still a subject group
 ABOUT_SHARE = 0.3  # of the leading country's score
 ABOUT_MIN_SCORE = 2.0  # one passing body mention is never enough
@@ -57,9 +56,9 @@ class Mention:
     candidates: frozenset[str]
     section: str
     term: str
-    kind: str
     sentence: int
-    token: int
+    word: int  # index of its first word in its section
+    position: tuple[int, int]  # (section, word): reading order across the article
     in_list: bool = False
 
 
@@ -76,15 +75,14 @@ class CountryTag:
     is_about: bool
     is_primary: bool = False
     in_list_only: bool = False
-    first_position: int = field(default=0, repr=False)
+    first_position: tuple[int, int] = field(default=(0, 0), repr=False)
 
 
 def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[CountryTag]:
     """Every country the sections name, most relevant first."""
     gaz = gaz or gazetteer()
     mentions: list[Mention] = []
-    offset = 0
-    for part in parts:
+    for number, part in enumerate(parts):
         toks = part.tokens
         title_case = part.name == "title" and _title_cased(toks)
         found = [
@@ -94,30 +92,26 @@ def tag_countries(parts: list[Section], gaz: Gazetteer | None = None) -> list[Co
             and not part.text.startswith("$", toks[m.end - 1].end)  # "US$ 5 million" is money
         ]
         section_mentions = [
-            m for m in (_mention(f, part.name, toks, offset) for f in found) if m is not None
+            m for m in (_mention(f, part.name, number, toks) for f in found) if m is not None
         ]
-        _mark_lists(section_mentions, part.text, toks, offset)
+        _mark_lists(section_mentions, part.text, toks)
         mentions.extend(section_mentions)
-        offset += len(toks) + 1
     _settle_ambiguous(mentions)
     return _score([m for m in mentions if m.iso3 is not None])
 
 
-def _mention(match: Match[Place], section: str, toks: Words, offset: int) -> Mention | None:
-    places = [e.payload for e in match.entries]
-    isos = frozenset(p.iso3 for p in places if p.iso3)
+def _mention(match: Match[Place], section: str, number: int, toks: Words) -> Mention | None:
+    isos = frozenset(e.payload.iso3 for e in match.entries if e.payload.iso3)
     if not isos:
         return None  # a phrase that names no country
-    kind = next(p.kind for p in places if p.iso3)
-    first = toks[match.start]
     return Mention(
         iso3=next(iter(isos)) if len(isos) == 1 else None,
         candidates=isos,
         section=section,
         term=match.text,
-        kind=kind,
-        sentence=first.sentence,
-        token=offset + match.start,
+        sentence=toks.sentence(match.start),
+        word=match.start,
+        position=(number, match.start),
     )
 
 
@@ -162,7 +156,7 @@ def _title_cased(toks: Words) -> bool:
     return bool(words) and sum(t.text[:1].isupper() for t in words) / len(words) > 0.6
 
 
-def _mark_lists(mentions: list[Mention], text: str, toks: Words, offset: int) -> None:
+def _mark_lists(mentions: list[Mention], text: str, toks: Words) -> None:
     """Flag mentions inside an enumeration of `LIST_MIN_COUNTRIES` or more countries."""
     run: list[Mention] = []
 
@@ -172,7 +166,7 @@ def _mark_lists(mentions: list[Mention], text: str, toks: Words, offset: int) ->
                 m.in_list = True
 
     for mention in mentions:
-        if run and _enumerated(run[-1], mention, text, toks, offset):
+        if run and _enumerated(run[-1], mention, text, toks):
             run.append(mention)
         else:
             close()
@@ -180,11 +174,11 @@ def _mark_lists(mentions: list[Mention], text: str, toks: Words, offset: int) ->
     close()
 
 
-def _enumerated(a: Mention, b: Mention, text: str, toks: Words, offset: int) -> bool:
+def _enumerated(a: Mention, b: Mention, text: str, toks: Words) -> bool:
     if a.sentence != b.sentence:
         return False
-    end = toks[a.token - offset].start + len(a.term)  # `a` may span several words
-    return bool(_LIST_GAP.match(text[end : toks[b.token - offset].start]))
+    end = toks.starts[a.word] + len(a.term)  # `a` may span several words
+    return bool(_LIST_GAP.match(text[end : toks.starts[b.word]]))
 
 
 def _settle_ambiguous(mentions: list[Mention]) -> None:
@@ -225,7 +219,7 @@ def _score(mentions: list[Mention]) -> list[CountryTag]:
                     relevance >= ABOUT_SHARE and score >= ABOUT_MIN_SCORE and not in_list_only
                 ),
                 in_list_only=in_list_only,
-                first_position=min(m.token for m in ms),
+                first_position=min(m.position for m in ms),
             )
         )
     if not any(t.is_about for t in tags):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Generic, TypeVar
 
-from civicpulse.enrich.text import Words, term_tokens
+from civicpulse.enrich.text import Words
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,10 @@ class Matcher(Generic[T]):
         self._by_key: dict[tuple[str, ...], list[tuple[Entry[T], tuple[str, ...], list[str]]]] = {}
         lengths: dict[str, set[int]] = {}
         for entry in entries:
-            key = term_tokens(entry.term)
+            words = Words(entry.term)
+            key = tuple(words.keys)
             if not key:
                 continue
-            words = Words(entry.term)
             self._by_key.setdefault(key, []).append((entry, tuple(words.words), _gaps(words)))
             lengths.setdefault(key[0], set()).add(len(key))
         # by first word, the lengths its terms have, longest first: one probe per length

@@ -72,7 +72,7 @@ NUMBER_WORDS = frozenset({*UNITS, *MULTIPLIERS, *VAGUE} - ARTICLES)
 LANGUAGE_OF = {
     **dict.fromkeys(["once", "dos", "tres", "uno", "una", "mil", "miles", "cien", "ciento"], "es"),
     **dict.fromkeys(["cientos", "decenas", "seis", "siete", "ocho", "nueve", "diez"], "es"),
-    **dict.fromkeys(["sept", "cent", "cents", "six", "dix", "onze", "douze", "mille"], "fr"),
+    **dict.fromkeys(["sept", "cent", "cents", "dix", "onze", "douze", "mille"], "fr"),
 }
 
 
@@ -86,7 +86,7 @@ class Number:
     word: int = 0  # index of its first word in the `Words` it was found in
 
 
-def parse_digits(digits: str, lang: str) -> float:
+def parse_digits(digits: str) -> float:
     """ "1,600" (en), "1 600" (fr), "1.600" (es) are 1600; "2.5" (en) and "2,5" (fr/es) 2.5."""
     compact = re.sub(r"[\u00a0\u202f ]", "", digits)
     groups = re.fullmatch(r"\d{1,3}([,.])\d{3}(?:\1\d{3})*", compact)
@@ -138,7 +138,7 @@ def numbers(words: Words, lang: str) -> list[Number]:
     for i in compress(range(len(keys)), map(str.isdigit, keys)):
         match = DIGITS.match(text, starts[i]) if starts[i] >= end else None
         if match is not None:  # None: inside "1,600" or "4.9", or after a hyphen ("COVID-19")
-            value = parse_digits(match["digits"], lang)
+            value = parse_digits(match["digits"])
             if match["scale"]:
                 value *= MULTIPLIERS[match["scale"].lower()]
             out.append(Number(value, False, match.start(), match.end(), match.group(), i))

@@ -114,7 +114,8 @@ def organisation_list(seeds: Path = SEEDS) -> Matcher[Organisation]:
 def tag_organisations(
     parts: list[Section], matcher: Matcher[Organisation] | None = None
 ) -> list[OrganisationTag]:
-    """Listed organisations and pattern-found programmes, most mentioned first."""
+    """Listed organisations, and programmes and bodies found by pattern, most mentioned
+    first."""
     matcher = matcher or organisation_list()
     counts: Counter[str] = Counter()
     terms: dict[str, set[str]] = {}
@@ -133,11 +134,11 @@ def tag_organisations(
         OrganisationTag(o.organisation_id, o.name, o.kind, counts[i], sorted(terms[i]))
         for i, o in known.items()
     ]
-    tags.extend(_programmes(parts, listed_spans))
+    tags.extend(_named_by_pattern(parts, listed_spans))
     return sorted(tags, key=lambda t: (-t.mentions, t.name))
 
 
-def _programmes(parts: list[Section], listed: list[str]) -> list[OrganisationTag]:
+def _named_by_pattern(parts: list[Section], listed: list[str]) -> list[OrganisationTag]:
     """Programme and body names the patterns find that the list does not already hold."""
     found: Counter[tuple[str, str]] = Counter()
     for part in parts:

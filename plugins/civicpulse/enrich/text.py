@@ -16,9 +16,6 @@ from typing import NamedTuple, overload
 
 log = logging.getLogger(__name__)
 
-# A word (group 1): an abbreviation with its dots ("U.S."), a word with inner apostrophes
-# ("O'Brien"), or digits; without a French elision before it ("l'Irak" is "Irak") or an
-# English possessive after it ("Guinea's" is "Guinea").
 # A word (the middle group): letters with inner dots and apostrophes ("U.S", "O'Brien",
 # "l'Irak", "Guinea's"), or digits. The empty groups keep `split`'s pieces four to a word, so
 # the words' offsets are the running sum of the pieces' lengths: all in C, and a body has
@@ -28,7 +25,6 @@ _ELISION = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’](?=\w)", re.
 _POSSESSIVE = re.compile(r"['’]s?$")
 # A sentence ends at . ! ? before a capital (not after an initial: "U.S. Embassy"), or a line.
 _SENTENCE_END = re.compile(r"(?<!\.[A-Z])(?<!\b[A-Z])[.!?]\s+(?=[\"“‘'(]?[A-ZÀ-Ý])|[.!?]$|\n")
-SECTIONS = ("title", "lead", "body", "tags")
 
 
 @lru_cache(maxsize=65536)
@@ -115,11 +111,6 @@ class Words(Sequence[Token]):
         return self._sentence_ends
 
 
-def tokens(text: str) -> Words:
-    """The words of `text`."""
-    return Words(text)
-
-
 def starts_sentence(toks: Sequence[Token], i: int) -> bool:
     """Whether token `i` is its sentence's first word (its capital says nothing)."""
     return i == 0 or toks[i - 1].sentence != toks[i].sentence
@@ -140,7 +131,7 @@ class Section:
 
     @classmethod
     def of(cls, name: str, text: str) -> Section:
-        return cls(name, text, tokens(text))
+        return cls(name, text, Words(text))
 
 
 def sections(title: str | None, body: str | None, tags: list[str] | None) -> list[Section]:

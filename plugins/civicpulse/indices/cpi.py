@@ -19,7 +19,6 @@ import io
 import logging
 import math
 import re
-import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -27,6 +26,7 @@ from pathlib import PurePath
 from typing import Any
 
 from civicpulse.indices.observations import CountryScheme, Observation, ParseError
+from civicpulse.indices.reading import xlsx_sheets
 
 log = logging.getLogger(__name__)
 
@@ -144,32 +144,12 @@ def _workbook_sheets(body: bytes, name: str) -> dict[str, list[Row]]:
     """Every sheet's cell values, by title, in workbook order."""
     try:
         if body.startswith(ZIP_MAGIC):
-            return _xlsx_sheets(body)
+            return xlsx_sheets(body)
         if body.startswith(OLE_MAGIC):
             return _xls_sheets(body)
     except Exception as exc:  # the readers raise many types (zip, XML, BIFF) on corrupt files
         raise ParseError(name, None, f"not a readable Excel workbook: {exc}") from exc
     raise ParseError(name, None, "not an Excel workbook (neither .xlsx nor .xls bytes)")
-
-
-def _xlsx_sheets(body: bytes) -> dict[str, list[Row]]:
-    import openpyxl
-
-    with warnings.catch_warnings():
-        # TI's conditional formatting and data validation are styling, not data.
-        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-        # data_only: 2015's Region column is a formula to another workbook; read the cached value.
-        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-        try:
-            return {ws.title: _xlsx_rows(ws) for ws in workbook.worksheets}
-        finally:
-            workbook.close()
-
-
-def _xlsx_rows(worksheet: Any) -> list[Row]:
-    # A stale stored dimension would make read-only mode cut rows short; read what is there.
-    worksheet.reset_dimensions()
-    return list(worksheet.iter_rows(values_only=True))
 
 
 def _xls_sheets(body: bytes) -> dict[str, list[Row]]:

@@ -1,12 +1,13 @@
 """Reading helpers the tabular and JSON parsers share: CSV rows numbered as a spreadsheet
-numbers them (the header is row 1), JSON, and whole numbers, each failing as a `ParseError`
-that names the file and row."""
+numbers them (the header is row 1), every sheet of an xlsx workbook, JSON, and whole numbers,
+each failing as a `ParseError` that names the file and row."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -65,3 +66,22 @@ def csv_rows(
             yield row_number, dict(zip(header, cells, strict=True))
     except csv.Error as error:
         raise ParseError(name, row_number + 1, f"not readable as CSV: {error}") from error
+
+
+def xlsx_sheets(body: bytes) -> dict[str, list[Sequence[object]]]:
+    """Every sheet's cell values (cached formula results), by title, in workbook order.
+    Raises whatever openpyxl raises: callers name the file in their `ParseError`."""
+    import openpyxl
+
+    with warnings.catch_warnings():
+        # conditional formatting and data validation are styling, not data
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+        try:
+            sheets = {}
+            for worksheet in workbook.worksheets:
+                worksheet.reset_dimensions()  # a stale stored size would cut rows short
+                sheets[worksheet.title] = list(worksheet.iter_rows(values_only=True))
+            return sheets
+        finally:
+            workbook.close()

@@ -4,16 +4,14 @@ World Bank API uses) and percentile Rank (`GOV_WGI_<XX>.PER.RNK`) Observations."
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-import openpyxl
-
 from civicpulse.indices.observations import Observation, ParseError
+from civicpulse.indices.reading import xlsx_sheets
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +82,7 @@ def parse(body: bytes, name: str) -> Iterator[Observation]:
 def _sheets(body: bytes, name: str) -> dict[str, list[Row]]:
     """Every sheet's cell values, by title, in workbook order."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
-        try:
-            sheets: dict[str, list[Row]] = {}
-            for worksheet in workbook.worksheets:
-                worksheet.reset_dimensions()  # a stale stored size would cut rows short
-                sheets[worksheet.title] = list(worksheet.iter_rows(values_only=True))
-            return sheets
-        finally:
-            workbook.close()
+        return xlsx_sheets(body)
     except Exception as error:  # zip, XML and openpyxl's own errors on a file that is not xlsx
         raise ParseError(name, None, f"not a readable xlsx workbook: {error!r}") from error
 
