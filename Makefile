@@ -49,7 +49,12 @@ nightly:
 	@echo
 	@$(BIN)/civicpulse report
 
-test: install lint ## lint, then every test (end-to-end through Airflow included)
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM): ## the report's browser test drives Debian's chromium (Playwright, no downloaded browser)
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium
+
+test: install lint $(CHROMIUM) ## lint, then every test (end-to-end through Airflow included)
 	$(BIN)/pytest
 
 countries: $(UV) ## regenerate dbt_project/seeds/countries.csv from the pinned crosswalk libraries
