@@ -1,7 +1,7 @@
 """Build the DuckDB warehouse with dbt whenever new raw partitions are published: first the
 articles' enrichment (countries, topics, organisations, programme figures), then `dbt build`
 into a copy swapped in when every model and test passed (with its dbt docs), then every mart
-exported as Parquet.
+exported as Parquet and the static report site rendered from the new warehouse.
 
 dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs never overlap.
 """
@@ -41,12 +41,18 @@ def build_warehouse() -> None:
         export_marts()  # every mart as Parquet in exports/, with a manifest
 
     @task
+    def render_site() -> None:
+        from civicpulse.site import render_site
+
+        render_site()  # the static report site, in reports/site/
+
+    @task
     def report() -> None:
         from civicpulse.cli import report
 
         print(report())
 
-    enrich_articles() >> dbt_build() >> export_marts() >> report()
+    enrich_articles() >> dbt_build() >> export_marts() >> render_site() >> report()
 
 
 build_warehouse()

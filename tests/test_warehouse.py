@@ -3,7 +3,11 @@ source that landed rows but is missing from the marts fails it."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -110,11 +114,12 @@ def test_every_mart_is_exported_with_a_manifest_and_documented(settings: Setting
     manifest = json.loads(export_marts(settings).read_text(encoding="utf-8"))
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
-        marts = dict(
-            db.execute(
-                "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts'"
+        marts = [  # tables and views
+            name
+            for (name,) in db.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
-        )
+        ]
         for name in marts:
             ((rows,),) = db.execute(f"select count(*) from marts.{name}").fetchall()
             entry = manifest["tables"][name]
@@ -128,3 +133,71 @@ def test_every_mart_is_exported_with_a_manifest_and_documented(settings: Setting
     docs = (settings.reports_root / "dbt_docs" / "index.html").read_text(encoding="utf-8")
     assert "country_year_panel" in docs  # the manifest and catalog are inside the page
     assert not re.search(r"<(?:script|link)[^>]+(?:src|href)=[\"']https?:", docs)  # offline
+
+
+def next_night(
+    settings: Settings, source: str, edit: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Land `source`'s latest snapshot again a day later, changed by `edit` (rows in
+    place), hashes recomputed as the landing computes them."""
+    from civicpulse.landing import content_hash
+
+    folder = settings.raw_root / source / SCHEMAS_OF[source]
+    latest = sorted(folder.glob("2*.parquet"))[-1]
+    rows = pq.read_table(latest).to_pylist()
+    day = (date.fromisoformat(latest.stem) + timedelta(days=1)).isoformat()
+    for row in rows:
+        row["fetched_at"] += timedelta(days=1)
+    edit(rows)
+    for row in rows:
+        row["ds"], row["content_hash"] = day, content_hash(row)
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=SCHEMAS[SCHEMAS_OF[source]]), folder / f"{day}.parquet"
+    )
+
+
+SCHEMAS_OF = {"usip": "articles", "ti_cpi": "indicator_values"}
+
+
+def marts(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every mart's rows, sorted."""
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
+        names = db.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+        return {
+            n: sorted(db.execute(f"select * from marts.{n}").fetchall(), key=repr) for (n,) in names
+        }
+
+
+def test_an_incremental_build_equals_a_full_rebuild(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    for source in SCHEMAS_OF:
+        land_source(source, "2026-11-20", settings)
+    build_warehouse(settings)
+
+    def edit_article(rows: list[dict[str, Any]]) -> None:
+        rows[0]["body"] += "\n\nUpdate: the programme now also works in Niger."
+        rows.append({**rows[1], "url": rows[1]["url"] + "-2", "title": "A new post"})
+
+    def revise_value(rows: list[dict[str, Any]]) -> None:
+        rows[0]["value"] = rows[0]["value"] * 0.99 + 0.001  # revised within the release
+
+    next_night(settings, "usip", edit_article)
+    next_night(settings, "ti_cpi", revise_value)
+    caplog.set_level(logging.INFO, logger="civicpulse.transform")
+    build_warehouse(settings)
+    assert "full refresh" not in caplog.text  # the incremental path ran
+    incremental = marts(settings)
+    versions = incremental["fct_article_versions"]
+    assert len(versions) == len(incremental["fct_articles"]) + 1  # the edit: one more version
+
+    next_night(settings, "usip", lambda rows: None)  # a quiet night
+    build_warehouse(settings)
+    assert marts(settings) == incremental
+
+    build_warehouse(settings, full_refresh=True)
+    assert marts(settings) == incremental

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("-f", "--file", type=Path, help="a file of SQL, e.g. queries/*.sql")
     sql.add_argument("--format", choices=FORMATS, default="table")
     sql.add_argument("--output", type=Path, help="where --format parquet writes")
+    provenance = commands.add_parser(
+        "provenance", help="where one warehouse row came from, back to its WARC record"
+    )
+    provenance.add_argument("table", help="e.g. fct_articles, fct_program_figures")
+    provenance.add_argument("key", help="the row's id (indicator_id/ISO3/year for values)")
+    commands.add_parser("site", help="render the static report site from the warehouse")
     commands.add_parser("reextract", help="rebuild landed articles from the WARC archive")
     extract = commands.add_parser("extract", help="print one article as JSON, with its enrichment")
     extract.add_argument("--source", required=True)
@@ -42,32 +49,42 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    if args.command == "land":
-        from civicpulse.landing import land_source
+    return int(COMMANDS[args.command](args) or 0)
 
-        print(land_source(args.source, args.ds).line())
-    elif args.command == "sources":
-        for source in load_sources():
-            if args.entity in (None, source.entity):
-                print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
-    elif args.command == "report":
-        print(report())
-    elif args.command == "sql":
-        return sql_command(args)
-    elif args.command == "reextract":
-        from civicpulse.reextract import reextract_all
 
-        for summary in reextract_all():
-            print(summary.line())
-    elif args.command == "extract":
-        from civicpulse.enrich.article import enrich_article
+def land_command(args: argparse.Namespace) -> None:
+    from civicpulse.landing import land_source
 
-        record: dict[str, Any] = extract_one(args.source, args.page)
-        record["enrichment"] = enrich_article(
-            record.get("title"), record.get("body"), record.get("tags"), record.get("language")
-        )
-        print(json.dumps(record, indent=2, default=str, ensure_ascii=False))
-    return 0
+    print(land_source(args.source, args.ds).line())
+
+
+def sources_command(args: argparse.Namespace) -> None:
+    for source in load_sources():
+        if args.entity in (None, source.entity):
+            print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
+
+
+def site_command(args: argparse.Namespace) -> None:
+    from civicpulse.site import render_site
+
+    print(render_site())
+
+
+def reextract_command(args: argparse.Namespace) -> None:
+    from civicpulse.reextract import reextract_all
+
+    for summary in reextract_all():
+        print(summary.line())
+
+
+def extract_command(args: argparse.Namespace) -> None:
+    from civicpulse.enrich.article import enrich_article
+
+    record: dict[str, Any] = extract_one(args.source, args.page)
+    record["enrichment"] = enrich_article(
+        record.get("title"), record.get("body"), record.get("tags"), record.get("language")
+    )
+    print(json.dumps(record, indent=2, default=str, ensure_ascii=False))
 
 
 def sql_command(args: argparse.Namespace) -> int:
@@ -85,6 +102,18 @@ def sql_command(args: argparse.Namespace) -> int:
         return 2
     if args.format == "parquet":
         print(f"{rows} rows -> {args.output}")
+    return 0
+
+
+def provenance_command(args: argparse.Namespace) -> int:
+    """Print the chain from one row back to its WARC record; exit 2 on a bad table or key."""
+    from civicpulse.provenance import ProvenanceError, chain
+
+    try:
+        print("\n".join(chain(args.table, args.key)))
+    except ProvenanceError as error:
+        print(f"civicpulse provenance: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -119,3 +148,15 @@ def report() -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
+    "land": land_command,
+    "sources": sources_command,
+    "report": lambda args: print(report()),
+    "sql": sql_command,
+    "provenance": provenance_command,
+    "site": site_command,
+    "reextract": reextract_command,
+    "extract": extract_command,
+}

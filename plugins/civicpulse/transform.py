@@ -1,9 +1,14 @@
 """Build the warehouse with dbt (a subprocess: only dbt writes it, and no DuckDB handle
 outlives it) into a copy, swapped in atomically only when every model and test passed: a
-failed build leaves the previous warehouse as it was, and readers never wait for a build."""
+failed build leaves the previous warehouse as it was, and readers never wait for a build.
+
+The incremental models continue from the copy. When the dbt project itself changed since
+the warehouse was built (a model, macro, seed), the build starts from empty instead
+(`--full-refresh`): incremental rows written by the old logic would otherwise stay."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -46,7 +51,11 @@ class WarehouseIncomplete(RuntimeError):
 
 
 def build_warehouse(
-    settings: Settings | None = None, *, enrich: bool = True, docs: bool = False
+    settings: Settings | None = None,
+    *,
+    enrich: bool = True,
+    docs: bool = False,
+    full_refresh: bool = False,
 ) -> None:
     """Enrich the landed articles (incrementally; the DAG does it in a task of its own),
     build and test every model into a copy of the warehouse, check that every source that
@@ -54,20 +63,32 @@ def build_warehouse(
     write the dbt docs page if `docs`, and swap the copy in."""
     from civicpulse.enrichment import enrich_landed_articles, enrichment_path
     from civicpulse.landing import ensure_schema_files
+    from civicpulse.provenance import index_archive
 
     settings = settings or load_settings()
     ensure_schema_files(settings)
     write_registry_table(settings)
+    index_archive(settings)
     if enrich or not enrichment_path(settings).exists():
         enrich_landed_articles(settings)
     warehouse = settings.warehouse_path
     building = warehouse.with_name(f".{warehouse.stem}.building.duckdb")
     _remove(building)  # a crashed build's leftover
-    if warehouse.exists():  # incremental models continue from the current warehouse
+    project = project_fingerprint()
+    built_by = built_with(warehouse)
+    if warehouse.exists() and built_by != project and not full_refresh:
+        log.info("the warehouse was built by another version of the dbt project: full refresh")
+        full_refresh = True
+    if warehouse.exists() and not full_refresh:  # incremental models continue from it
         shutil.copyfile(warehouse, building)
     with tempfile.TemporaryDirectory(prefix="civicpulse-dbt-") as target:
         try:
-            dbt("build", settings=settings, warehouse=building)
+            dbt(
+                "build",
+                *(["--full-refresh"] if full_refresh else []),
+                settings=settings,
+                warehouse=building,
+            )
             check_landed_sources_shown(settings, building)
             if docs:  # from the copy: dbt's catalog query needs a writer's connection
                 dbt(
@@ -75,7 +96,7 @@ def build_warehouse(
                     settings=settings,
                     warehouse=building,
                 )
-            _checkpoint(building)
+            _checkpoint(building, project)
         except BaseException:
             _remove(building)
             log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
@@ -91,11 +112,48 @@ def build_warehouse(
             log.info("dbt docs (one file, opens offline): %s", page)
 
 
-def _checkpoint(path: Path) -> None:
-    """Fold the write-ahead log into the file, so the file alone is the warehouse."""
+def project_fingerprint() -> str:
+    """A hash of what dbt builds from: models, macros, seeds and the project file."""
+    digest = hashlib.sha256()
+    files = [DBT_PROJECT / "dbt_project.yml"] + sorted(
+        path
+        for folder in ("models", "macros", "seeds")
+        for path in (DBT_PROJECT / folder).rglob("*")
+        if path.is_file()
+    )
+    for path in files:
+        digest.update(path.relative_to(DBT_PROJECT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"dbt-{digest.hexdigest()[:12]}"
+
+
+def built_with(warehouse: Path) -> str | None:
+    """The project fingerprint the warehouse was built with; None if there is none."""
+    import duckdb
+
+    if not warehouse.exists():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        try:
+            ((fingerprint,),) = connection.execute(
+                "select project_fingerprint from main.civicpulse_build"
+            ).fetchall()
+        except duckdb.CatalogException:
+            return None
+    return str(fingerprint)
+
+
+def _checkpoint(path: Path, project: str) -> None:
+    """Record what built the warehouse, then fold the write-ahead log into the file, so
+    the file alone is the warehouse."""
     import duckdb
 
     with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "create or replace table main.civicpulse_build as "
+            "select ? as project_fingerprint, now() as built_at",
+            [project],
+        )
         connection.execute("checkpoint")
     with path.open("rb") as handle:  # on disk before the rename makes it the warehouse
         os.fsync(handle.fileno())

@@ -5,7 +5,8 @@ with
 
 observations as (
 
-    select * from {{ ref('int_indicator_values') }}
+    select * from {{ ref('int_indicator_sightings') }}
+    where country_iso3 is null
 
 )
 
@@ -14,10 +15,9 @@ select
     country_scheme,
     country,
     any_value(country_name) as country_name,
-    count(*) as observations,
+    count(distinct observation_id) as observations,
     min(year) as first_year,
     max(year) as last_year
 
 from observations
-where country_iso3 is null
 group by source_id, country_scheme, country

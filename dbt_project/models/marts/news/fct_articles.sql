@@ -1,3 +1,9 @@
+{#-
+    A view: each article's current version (stored once, in `int_article_versions`) with
+    its tags (`int_article_enrichments`).
+-#}
+{{ config(materialized='view') }}
+
 with
 
 versions as (
@@ -39,4 +45,7 @@ select
     versions.warc_record_id
 
 from versions
-left join enriched on versions.article_id = enriched.article_id
+left join enriched
+    on
+        versions.article_id = enriched.article_id
+        and versions.content_hash = enriched.content_hash
