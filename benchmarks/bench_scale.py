@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,10 @@ from civicpulse.transform import DBT_PROJECT  # noqa: E402
 FULL_TARGET_S = 60.0
 INCREMENTAL_TARGET = 0.10  # of the full build
 
-BUILD = "from civicpulse.transform import build_warehouse; build_warehouse(enrich=False)"
+BUILD = (
+    "import logging; logging.basicConfig(level=logging.INFO); "
+    "from civicpulse.transform import build_warehouse; build_warehouse(enrich=False)"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +91,8 @@ def build(root: Path, label: str) -> dict[str, float]:
     dbt_s = float(results["elapsed_time"])
     peak_gib = usage.ru_maxrss / 1024**2  # ru_maxrss is in KiB on Linux
     print(f"{label:<34} {wall:7.1f} s wall, dbt build {dbt_s:6.1f} s, peak {peak_gib:.1f} GiB")
+    steps = re.search(r"swapped in: \S+ \((.*)\)", log.decode(errors="replace"))
+    print(f"  steps: {steps.group(1) if steps else '?'}; the rest is starting Python and dbt")
     return {"wall_s": wall, "dbt_s": dbt_s, "peak_gib": peak_gib}
 
 

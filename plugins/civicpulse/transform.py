@@ -15,6 +15,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from civicpulse.files import replaced_atomically
@@ -66,11 +69,13 @@ def build_warehouse(
     from civicpulse.provenance import index_archive
 
     settings = settings or load_settings()
-    ensure_schema_files(settings)
-    write_registry_table(settings)
-    index_archive(settings)
-    if enrich or not enrichment_path(settings).exists():
-        enrich_landed_articles(settings)
+    steps = Steps()
+    with steps("prepare"):
+        ensure_schema_files(settings)
+        write_registry_table(settings)
+        index_archive(settings)
+        if enrich or not enrichment_path(settings).exists():
+            enrich_landed_articles(settings)
     warehouse = settings.warehouse_path
     building = warehouse.with_name(f".{warehouse.stem}.building.duckdb")
     _remove(building)  # a crashed build's leftover
@@ -80,23 +85,24 @@ def build_warehouse(
         log.info("the warehouse was built by another version of the dbt project: full refresh")
         full_refresh = True
     if warehouse.exists() and not full_refresh:  # incremental models continue from it
-        shutil.copyfile(warehouse, building)
+        with steps("copy"):
+            shutil.copyfile(warehouse, building)
     with tempfile.TemporaryDirectory(prefix="civicpulse-dbt-") as target:
         try:
-            dbt(
-                "build",
-                *(["--full-refresh"] if full_refresh else []),
-                settings=settings,
-                warehouse=building,
-            )
-            check_landed_sources_shown(settings, building)
+            with steps("dbt build"):
+                refresh = ["--full-refresh"] if full_refresh else []
+                dbt("build", *refresh, settings=settings, warehouse=building)
+            with steps("checks"):
+                check_landed_sources_shown(settings, building)
             if docs:  # from the copy: dbt's catalog query needs a writer's connection
-                dbt(
-                    *("docs", "generate", "--static", "--target-path", target),
-                    settings=settings,
-                    warehouse=building,
-                )
-            _checkpoint(building, project)
+                with steps("docs"):
+                    dbt(
+                        *("docs", "generate", "--static", "--target-path", target),
+                        settings=settings,
+                        warehouse=building,
+                    )
+            with steps("checkpoint"):
+                _checkpoint(building, project)
         except BaseException:
             _remove(building)
             log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
@@ -104,12 +110,30 @@ def build_warehouse(
         # a write-ahead log left by an interrupted bare `dbt build` belongs to the old file
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
         os.replace(building, warehouse)
-        log.info("warehouse built and swapped in: %s", warehouse)
+        log.info("warehouse built and swapped in: %s (%s)", warehouse, steps)
         if docs:
             page = settings.reports_root / "dbt_docs" / "index.html"
             with replaced_atomically(page) as staged:
                 shutil.copyfile(Path(target) / "static_index.html", staged)
             log.info("dbt docs (one file, opens offline): %s", page)
+
+
+class Steps:
+    """Wall time of each step of a build, for its log line."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = time.perf_counter() - started
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.seconds.items())
 
 
 def project_fingerprint() -> str:
