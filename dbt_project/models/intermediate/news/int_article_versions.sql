@@ -23,21 +23,24 @@
 
 with
 
-landed as (
-
-    select * from {{ ref('stg_articles') }}
-    where {{ new_days }}
-
-),
-
 sightings as (
 
+    -- a scan of its own: the narrow columns of every new sighting, never the bodies
     select
         article_id,
         content_hash,
         fetched_at,
         ds
-    from landed
+    from {{ ref('stg_articles') }}
+    where {{ new_days }}
+
+),
+
+landed as (
+
+    -- the whole rows, read only for the sightings that start a version
+    select * from {{ ref('stg_articles') }}
+    where {{ new_days }}
 
 ),
 
