@@ -46,8 +46,33 @@ select
     b.is_about
 from marts.bridge_article_countries as b
 inner join marts.fct_articles as a on b.article_id = a.article_id
+qualify row_number() over (
+    partition by b.country_iso3
+    order by coalesce(a.published_date, a.updated_date) desc nulls last, a.title
+) <= $timeline
 order by iso3, article_date desc nulls last, title
 """
+
+# What each country's timeline is drawn from: all its articles, not only those shown.
+COVERAGE = """
+select
+    b.country_iso3 as iso3,
+    count(*) as articles,
+    list(distinct a.source_id order by a.source_id) as sources
+from marts.bridge_article_countries as b
+inner join marts.fct_articles as a on b.article_id = a.article_id
+group by b.country_iso3
+"""
+
+# Which countries each source's articles are tagged to.
+SOURCE_COUNTRIES = """
+select a.source_id, list(distinct b.country_iso3 order by b.country_iso3) as countries
+from marts.bridge_article_countries as b
+inner join marts.fct_articles as a on b.article_id = a.article_id
+group by a.source_id
+"""
+
+TIMELINE = 200  # articles on a country's page, newest first; the count says how many in all
 
 ARTICLE_TOPICS = """
 select b.article_id, list(t.name order by t.name) as topics
@@ -131,7 +156,9 @@ def load_content(warehouse: Path) -> dict[str, Any]:
 
         indicators = {row["indicator_id"]: row for row in rows(INDICATORS)}
         countries = rows(COUNTRIES)
-        articles = rows(TAGGED_ARTICLES)
+        articles = rows(TAGGED_ARTICLES, {"timeline": TIMELINE})
+        coverage = {row["iso3"]: row for row in rows(COVERAGE)}
+        source_countries = {r["source_id"]: r["countries"] for r in rows(SOURCE_COUNTRIES)}
         topics = {row["article_id"]: row["topics"] for row in rows(ARTICLE_TOPICS)}
         values = rows(INDICATOR_VALUES, {"ids": ids})
         figures = rows(FIGURES)
@@ -142,10 +169,7 @@ def load_content(warehouse: Path) -> dict[str, Any]:
     for article in articles:
         article["topics"] = topics.get(article["article_id"], [])
     articles_of, figures_of = _group(articles, "iso3"), _group(figures, "iso3")
-    articles_by_source, latest_by_source = (
-        _group(articles, "source_id"),
-        _group(latest, "source_id"),
-    )
+    latest_by_source = _group(latest, "source_id")
     series_of: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for row in values:  # ordered by year, so each series runs oldest first
         series_of[row["iso3"]][row["indicator_id"]].append(row)
@@ -154,6 +178,7 @@ def load_content(warehouse: Path) -> dict[str, Any]:
             _country(
                 country,
                 articles_of.get(country["iso3"], []),
+                coverage.get(country["iso3"], {"articles": 0, "sources": []}),
                 series_of[country["iso3"]],
                 figures_of.get(country["iso3"], []),
                 indicators,
@@ -161,7 +186,7 @@ def load_content(warehouse: Path) -> dict[str, Any]:
             for country in countries
         ],
         "sources": [
-            _source(source, articles_by_source, latest_by_source, source_indicators)
+            _source(source, source_countries, latest_by_source, source_indicators)
             for source in sources
         ],
     }
@@ -178,6 +203,7 @@ def _group(rows: list[Row], key: str) -> dict[str, list[Row]]:
 def _country(
     country: Row,
     articles: list[Row],
+    coverage: Row,
     series: dict[str, list[Row]],
     figures: list[Row],
     indicators: dict[str, Row],
@@ -191,8 +217,9 @@ def _country(
     ]
     return {
         **country,
-        "articles": articles,
-        "sources": sorted({a["source_id"] for a in articles}),
+        "articles": articles,  # the latest TIMELINE of them
+        "article_count": coverage["articles"],
+        "sources": list(coverage["sources"]),
         "headline": headline,
         "charts": _charts(series, indicators),
         "figures": [f for f in figures if f["kind"] == "programme_output"],
@@ -266,7 +293,7 @@ def _wgi_mean(series: dict[str, list[Row]]) -> Row | None:
 
 def _source(
     source: Row,
-    articles_of: dict[str, list[Row]],
+    countries_of: dict[str, list[str]],
     latest_of: dict[str, list[Row]],
     indicators: list[Row],
 ) -> Row:
@@ -278,6 +305,6 @@ def _source(
         "hosts": list(source.get("hosts") or []),
         "article_count": recent[0]["total"] if recent else 0,
         "latest_articles": recent,
-        "countries": sorted({a["iso3"] for a in articles_of.get(name, [])}),
+        "countries": list(countries_of.get(name, [])),
         "indicators": [row for row in indicators if row["source_id"] == name],
     }
