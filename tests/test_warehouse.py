@@ -201,3 +201,29 @@ def test_an_incremental_build_equals_a_full_rebuild(
 
     build_warehouse(settings, full_refresh=True)
     assert marts(settings) == incremental
+
+
+def test_a_model_failing_mid_build_leaves_the_previous_warehouse(settings: Settings) -> None:
+    land_source("usip", "2026-11-20", settings)
+    build_warehouse(settings)
+    before = marts(settings)
+
+    # The next night lands a new post, then the enrichment file turns out corrupt (its
+    # country tags are plain strings): the article versions build, then
+    # int_article_enrichments fails on it, mid-build.
+    next_night(
+        settings, "usip", lambda rows: rows.append({**rows[0], "url": rows[0]["url"] + "-2"})
+    )
+    enrichments = settings.derived_root / "article_enrichments.parquet"
+    table = pq.read_table(enrichments)
+    corrupt = table.set_column(
+        table.schema.get_field_index("countries"),
+        "countries",
+        pa.array([["GIN"]] * table.num_rows, pa.list_(pa.string())),
+    )
+    pq.write_table(corrupt, enrichments)
+    with pytest.raises(subprocess.CalledProcessError):
+        build_warehouse(settings, enrich=False)
+
+    assert marts(settings) == before  # served unchanged: no new post, no half-built mart
+    assert sorted(p.name for p in settings.data_root.glob("*.duckdb*")) == ["warehouse.duckdb"]
