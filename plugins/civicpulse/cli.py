@@ -143,11 +143,13 @@ def report() -> str:
     counts = mart_row_counts(settings.warehouse_path)
     lines.append(f"Warehouse {settings.warehouse_path}:")
     lines.extend(f"  {table}: {count} rows" for table, count in counts.items())
+    outputs = {
+        "Report site": settings.reports_root / "site" / "index.html",
+        "dbt docs": settings.reports_root / "dbt_docs" / "index.html",
+        "Parquet exports": settings.exports_root / "manifest.json",
+    }
+    lines += ["", *(f"{name}: {path}" for name, path in outputs.items() if path.exists())]
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
@@ -160,3 +162,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
     "reextract": reextract_command,
     "extract": extract_command,
 }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
