@@ -227,3 +227,19 @@ def test_a_model_failing_mid_build_leaves_the_previous_warehouse(settings: Setti
 
     assert marts(settings) == before  # served unchanged: no new post, no half-built mart
     assert sorted(p.name for p in settings.data_root.glob("*.duckdb*")) == ["warehouse.duckdb"]
+
+
+def test_a_year_on_another_scale_fails_the_build(settings: Settings) -> None:
+    """CPI scores of 0–100 years landed on the 0–10 scale: each value is in range, the year
+    as a whole is not, and the build says so (the CPI parser refuses such files too)."""
+    land_source("ti_cpi", "2026-11-20", settings)
+    build_warehouse(settings)
+
+    def tenth(rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            if row["indicator_id"] == "cpi_score":
+                row["value"] /= 10
+
+    next_night(settings, "ti_cpi", tenth)
+    with pytest.raises(subprocess.CalledProcessError):
+        build_warehouse(settings)

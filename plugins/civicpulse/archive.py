@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from types import TracebackType
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from civicpulse.files import durable_replace
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class WarcArchive:
 
     def close(self) -> None:
         self._handle.close()
-        os.replace(self._partial, self.path)
+        durable_replace(self._partial, self.path)
         log.info("archived responses in %s", self.path)
 
     def __enter__(self) -> WarcArchive:

@@ -20,8 +20,19 @@ def replaced_atomically(path: Path) -> Iterator[Path]:
     staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
         yield staged
-        with staged.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staged, path)
+        durable_replace(staged, path)
     finally:
         staged.unlink(missing_ok=True)
+
+
+def durable_replace(staged: Path, path: Path) -> None:
+    """Rename the written file `staged` over `path`, both on disk before and after: a crash
+    leaves the old file or the new one, never an empty or truncated one."""
+    with staged.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staged, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # the rename itself
+    finally:
+        os.close(folder)

@@ -19,7 +19,9 @@ from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive, warc_files
 from civicpulse.credentials import SourceNotConfigured
 from civicpulse.fetch import Fetcher
+from civicpulse.files import durable_replace
 from civicpulse.indicators import unmapped
+from civicpulse.integrity import quarantine_unreadable, remove_leftovers
 from civicpulse.quality import ValidationReport, suite_for, validate
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source, get_source, load_sources, sources_for
@@ -47,6 +49,8 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
         log.warning("%s", summary.error)
         summary.save(settings.runs_root)
         return summary
+    remove_leftovers(settings, source.name)
+    quarantine_unreadable(settings, source.name)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = WarcArchive(settings.archive_root / source.name / f"{ds}_{stamp}.warc.gz")
     folder = settings.raw_root / source.name / source.entity
@@ -116,23 +120,26 @@ def publish(
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{ds}.parquet"
     staged = folder / f".{ds}.{uuid.uuid4().hex}.parquet.tmp"
-    pq.write_table(table, staged)
-    summary.records = table.num_rows
-    summary.new, summary.updated = _changes(
-        table, published_records(folder, source.entity), source.entity
-    )
-
-    suite = suite_for(source.name, source.entity)
-    if suite.startswith("default__"):
-        log.info(
-            "%s: validated with the default suite %s (no suite of its own)", source.name, suite
+    try:
+        pq.write_table(table, staged)
+        summary.records = table.num_rows
+        summary.new, summary.updated = _changes(
+            table, published_records(folder, source.entity), source.entity
         )
-    report = validate(table.to_pandas(), suite, KEYS[source.entity])
-    if not report.success:
-        batch = f"{source.name} {source.entity} {ds}"
-        target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
-        _quarantine(staged, report, target, batch, summary)
-    os.replace(staged, final)
+
+        suite = suite_for(source.name, source.entity)
+        if suite.startswith("default__"):
+            log.info(
+                "%s: validated with the default suite %s (no suite of its own)", source.name, suite
+            )
+        report = validate(table.to_pandas(), suite, KEYS[source.entity])
+        if not report.success:
+            batch = f"{source.name} {source.entity} {ds}"
+            target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
+            _quarantine(staged, report, target, batch, summary)
+        durable_replace(staged, final)
+    finally:
+        staged.unlink(missing_ok=True)  # whatever failed, no staged file stays behind
     summary.status, summary.partition = "published", str(final)
 
 

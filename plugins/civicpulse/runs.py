@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from civicpulse.files import replaced_atomically
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,8 @@ class RunSummary:
 
     def save(self, runs_root: Path) -> Path:
         path = runs_root / self.source / f"{self.ds}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".part")
-        partial.write_text(json.dumps(asdict(self), indent=2, default=str), encoding="utf-8")
-        os.replace(partial, path)
+        with replaced_atomically(path) as staged:
+            staged.write_text(json.dumps(asdict(self), indent=2, default=str), encoding="utf-8")
         return path
 
 

@@ -65,12 +65,14 @@ def build_warehouse(
     landed rows shows in the marts (a source lost on the way is an error, not a success),
     write the dbt docs page if `docs`, and swap the copy in."""
     from civicpulse.enrichment import enrich_landed_articles, enrichment_path
+    from civicpulse.integrity import quarantine_unreadable
     from civicpulse.landing import ensure_schema_files
     from civicpulse.provenance import index_archive
 
     settings = settings or load_settings()
     steps = Steps()
     with steps("prepare"):
+        quarantine_unreadable(settings)  # one unreadable file must not stop the build
         ensure_schema_files(settings)
         write_registry_table(settings)
         index_archive(settings)

@@ -285,3 +285,15 @@ def _truncated_xlsx() -> bytes:
 def test_garbage_is_a_parse_error_naming_the_file(name: str, body: bytes) -> None:
     with pytest.raises(ParseError, match=f"^{name}: "):
         list(parse(body, name))
+
+
+def test_a_year_on_the_wrong_scale_is_refused() -> None:
+    """Each score of 2015 given on the 0–10 scale is valid alone; together they cannot be."""
+    lines = [
+        f"Country {n};C{chr(65 + n // 26)}{chr(65 + n % 26)};AME;;{1 + n * 0.3:.1f}\n"
+        for n in range(25)
+    ]
+    with pytest.raises(ParseError, match=r"CPI score 2012: all 25 scores are 10 or less"):
+        list(parse(_csv(*lines), "x.csv"))
+    lines[0] = "Denmark;DNK;WE/EU;;90\n"  # one real 0–100 score: the year reads as it should
+    assert len(list(parse(_csv(*lines), "x.csv"))) == 25

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 Row = Sequence[object]
 
 LAST_TEN_POINT_YEAR = 2011  # TI moved from a 0–10 to a 0–100 scale with the 2012 edition
+MIN_SCORES_FOR_SCALE = 20  # a year needs this many scores before its range says its scale
 EXCEL_DEFAULT_PASSWORD = "VelvetSweatshop"  # what Excel uses for "encrypted" files with no password
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any encrypted workbook
 ZIP_MAGIC = b"PK\x03\x04"  # .xlsx
@@ -78,13 +79,31 @@ def parse(body: bytes, name: str) -> Iterator[Observation]:
     table = _read_table(body, name)
     log.debug("%s: header on row %d of %s", name, table.header_index + 1, table.sheet or "CSV")
     seen: set[tuple[str, str, int]] = set()
+    observations = []
     for index in range(table.header_index + 1, len(table.rows)):
         for observation in _row_observations(table, index):
             key = (observation.scheme, observation.country, observation.year)
             if key in seen:
                 raise table.error(index, f"{observation.country} has a second score for {key[2]}")
             seen.add(key)
-            yield observation
+            observations.append(observation)
+    _check_scales(table, observations)
+    yield from observations
+
+
+def _check_scales(table: Table, observations: list[Observation]) -> None:
+    """Refuse a 0–100 year whose scores all fit the old 0–10 scale: each score passes on
+    its own, but no real edition has its best country at 10 or less."""
+    by_year: dict[int, list[float]] = {}
+    for observation in observations:
+        by_year.setdefault(observation.year, []).append(observation.value)
+    for year, scores in sorted(by_year.items()):
+        if _scale_top(year) == 100 and len(scores) >= MIN_SCORES_FOR_SCALE and max(scores) <= 10:
+            raise table.error(
+                table.header_index,
+                f"CPI score {year}: all {len(scores)} scores are 10 or less (highest "
+                f"{max(scores):g}): the column is on the 0–10 scale, not {year}'s 0–100",
+            )
 
 
 # --- finding the table ---------------------------------------------------------------------

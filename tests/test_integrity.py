@@ -1,0 +1,48 @@
+"""After a crash: a truncated published partition is quarantined with a report and blocks
+neither the source's next run nor the build; staging leftovers are cleaned on the next run."""
+
+from __future__ import annotations
+
+from civicpulse.landing import land_source, partitions
+from civicpulse.settings import Settings
+from civicpulse.transform import build_warehouse
+
+SOURCE, ENTITY = "ti_cpi", "indicator_values"
+
+
+def test_a_truncated_partition_is_quarantined_and_the_source_goes_on(settings: Settings) -> None:
+    land_source(SOURCE, "2026-11-20", settings)
+    land_source(SOURCE, "2026-11-21", settings)
+    folder = settings.raw_root / SOURCE / ENTITY
+    latest = folder / "2026-11-21.parquet"
+    whole = latest.read_bytes()
+    latest.write_bytes(whole[: len(whole) // 2])  # the disk filled up mid-copy
+
+    summary = land_source(SOURCE, "2026-11-22", settings)  # would read the broken one
+
+    assert summary.status == "published"
+    assert summary.new == 0  # compared with 2026-11-20, the last readable day
+    assert [p.name for p in partitions(folder)] == ["2026-11-20.parquet", "2026-11-22.parquet"]
+    (moved,) = (settings.quarantine_root / SOURCE / ENTITY).glob("2026-11-21_unreadable_*")
+    assert (moved / "batch.parquet").read_bytes() == whole[: len(whole) // 2]  # nothing lost
+    report = (moved / "report.md").read_text(encoding="utf-8")
+    assert "ti_cpi indicator_values 2026-11-21: unreadable partition" in report
+
+    latest = folder / "2026-11-22.parquet"
+    latest.write_bytes(latest.read_bytes()[:100])
+    build_warehouse(settings, enrich=False)  # the build moves it aside too, and goes on
+    assert [p.name for p in partitions(folder)] == ["2026-11-20.parquet"]
+
+
+def test_an_interrupted_runs_leftovers_are_removed_by_the_next(settings: Settings) -> None:
+    land_source(SOURCE, "2026-11-20", settings)
+    staged = settings.raw_root / SOURCE / ENTITY / ".2026-11-21.1234.parquet.tmp"
+    partial = settings.archive_root / SOURCE / "2026-11-21_20261121T020000Z.warc.gz.part"
+    staged.write_bytes(b"PAR1 half a batch")
+    partial.write_bytes(b"half an archive")
+
+    land_source(SOURCE, "2026-11-21", settings)
+
+    assert not staged.exists() and not partial.exists()
+    assert not list((settings.raw_root / SOURCE).rglob("*.tmp"))
+    assert not list((settings.archive_root / SOURCE).glob("*.part"))
