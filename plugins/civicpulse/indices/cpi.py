@@ -96,7 +96,8 @@ def _check_scales(table: Table, observations: list[Observation]) -> None:
     its own, but no real edition has its best country at 10 or less."""
     by_year: dict[int, list[float]] = {}
     for observation in observations:
-        by_year.setdefault(observation.year, []).append(observation.value)
+        if observation.value is not None:
+            by_year.setdefault(observation.year, []).append(observation.value)
     for year, scores in sorted(by_year.items()):
         if _scale_top(year) == 100 and len(scores) >= MIN_SCORES_FOR_SCALE and max(scores) <= 10:
             raise table.error(
