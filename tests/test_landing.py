@@ -17,10 +17,11 @@ from civicpulse.registry import get_source
 from civicpulse.runs import RunSummary
 from civicpulse.settings import Settings
 from civicpulse.transform import build_warehouse
-from tests.snapshots import REST_POSTS, edited_snapshot, mark_modified
+from tests.snapshots import REST_POSTS, add_post, edited_snapshot, recorded
 
 DAY = "2026-11-20"
 CHILE = "https://www.partnersglobal.org/newsroom/protests-in-chile-what-they-mean-for-democracy/"
+NEW = "https://www.partnersglobal.org/newsroom/protests-in-chile-one-year-on/"
 
 
 def sha256(path: Path) -> str:
@@ -62,7 +63,8 @@ def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
     build_warehouse(settings)
     published, warehouse = sha256(Path(str(good.partition))), mart_rows(settings)
 
-    # The Chile post's page now renders its body as one short line: the selector "works".
+    # A new post's page renders its body as one short line: the selector "works". (A known
+    # post that lost its text is refused by the content guard instead: tests/test_guard.py.)
     def gut(page: bytes) -> bytes:
         start, end = (
             page.index(b'<div class="entry-content">'),
@@ -70,19 +72,21 @@ def test_a_corrupted_batch_is_quarantined_and_the_warehouse_is_unchanged(
         )
         return page[:start] + b'<div class="entry-content"><p>Read more.</p>' + page[end:]
 
-    edits = {CHILE: gut, REST_POSTS: mark_modified(CHILE)}  # the API shows the post as edited
-    bad = replace(settings, replay_dir=edited_snapshot(tmp_path / "bad", edits))
+    chile = recorded(CHILE)
+    new = replace(chile, url=NEW, body=gut(chile.body).replace(CHILE.encode(), NEW.encode()))
+    edits = {REST_POSTS: add_post(NEW, "Protests in Chile, one year on")}
+    bad = replace(settings, replay_dir=edited_snapshot(tmp_path / "bad", edits, {NEW: new}))
 
     with pytest.raises(BatchQuarantined, match="quarantined, report: ") as raised:
         land_source("partnersglobal", DAY, bad)
 
     report = Path(str(raised.value).rsplit("report: ", 1)[1])
     text = report.read_text(encoding="utf-8")
-    assert "expect_column_value_lengths_to_be_between" in text and CHILE in text
+    assert "expect_column_value_lengths_to_be_between" in text and NEW in text
     assert (report.parent / "batch.parquet").exists()
     saved = settings.runs_root / "partnersglobal" / f"{DAY}.json"
     summary = RunSummary(**json.loads(saved.read_text(encoding="utf-8")))
-    assert (summary.status, summary.quarantined, summary.report) == ("quarantined", 15, str(report))
+    assert (summary.status, summary.quarantined, summary.report) == ("quarantined", 16, str(report))
 
     assert sha256(Path(str(good.partition))) == published
     build_warehouse(settings)

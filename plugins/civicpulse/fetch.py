@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from protego import Protego
 
 from civicpulse.archive import WarcArchive
@@ -155,14 +156,19 @@ class Fetcher:
         With `validators` from an earlier response the request is conditional: an unchanged
         resource comes back as a body-less `Page` with status 304. With `accept` media types,
         a successful response of another type raises `NotAccepted` before its body is read.
-        `headers` (an API token) are sent, never archived: the archive keeps responses.
+        `headers` (an API token) are sent, never archived: the archive keeps responses; nor
+        are they sent on once a redirect leaves the origin or drops https, as requests decides.
         """
-        conditional = {**(headers or {}), **_conditional_headers(validators)}
+        credentials = dict(headers or {})
+        conditional = _conditional_headers(validators)
         for _ in range(MAX_REDIRECTS + 1):
             self._check_allowed(url)
-            raw = self._request(url, conditional, accept)
+            raw = self._request(url, {**credentials, **conditional}, accept)
             if raw.status in (301, 302, 303, 307, 308) and "Location" in raw.headers:
-                url = urljoin(url, raw.headers["Location"])
+                target = urljoin(url, raw.headers["Location"])
+                if self._session.should_strip_auth(url, target):  # type: ignore[no-untyped-call]
+                    credentials = {}  # and for every later hop, even one that comes back
+                url = target
                 continue
             if raw.status == 304 and conditional:
                 self.stats.not_modified += 1
@@ -184,7 +190,7 @@ class Fetcher:
                 status = response.status_code
                 body = response.content[: self.settings.max_response_bytes]
         except _TRANSIENT_ERRORS as error:
-            raise FetchError(url, type(error).__name__) from error
+            raise FetchError(url, _reason(error)) from error
         log.info("POST %s -> %s", url, status)
         if not 200 <= status < 300:
             raise FetchError(url, f"HTTP {status}")  # not the body: it may echo the form
@@ -226,10 +232,10 @@ class Fetcher:
                 raw = self._send(url, headers or {}, accept)
             except _TRANSIENT_ERRORS as error:
                 self.stats.errors += 1
+                reason = _reason(error)
                 if attempt == self.settings.max_retries:
-                    reason = f"{type(error).__name__} after {attempt + 1} tries"
-                    raise FetchError(url, reason) from error
-                self._back_off(url, attempt, None, reason=type(error).__name__)
+                    raise FetchError(url, f"{reason} after {attempt + 1} tries") from error
+                self._back_off(url, attempt, None, reason)
                 continue
             if raw.status in _RETRYABLE_STATUS and attempt < self.settings.max_retries:
                 self._back_off(url, attempt, raw.headers.get("Retry-After"), f"HTTP {raw.status}")
@@ -317,14 +323,28 @@ def _conditional_headers(validators: Validators | None) -> dict[str, str]:
     return headers
 
 
+def _reason(error: Exception) -> str:
+    """Why a try failed, in a few words: a body cut short says how short (urllib3's
+    IncompleteRead, beneath requests' ChunkedEncodingError), so it is not taken for a page."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, urllib3.exceptions.IncompleteRead):
+            return f"truncated: got {cause.partial} of {cause.partial + cause.expected} bytes"
+        cause = cause.__cause__ or cause.__context__
+    return type(error).__name__
+
+
 def _retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped; None
+    (back off as usual) for anything else. A date without a zone (`-0000`) is UTC: HTTP's."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isdecimal():  # not isdigit: float() refuses "²"
         return min(float(value), RETRY_AFTER_CAP_S)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (ValueError, OverflowError):  # "year 99999 is out of range", a 30-digit year
         return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), RETRY_AFTER_CAP_S)

@@ -20,6 +20,7 @@ from civicpulse.archive import WarcArchive, warc_files
 from civicpulse.credentials import SourceNotConfigured
 from civicpulse.fetch import Fetcher
 from civicpulse.files import durable_replace
+from civicpulse.guard import guarded
 from civicpulse.indicators import unmapped
 from civicpulse.integrity import quarantine_unreadable, remove_leftovers
 from civicpulse.quality import ValidationReport, suite_for, validate
@@ -67,12 +68,18 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
                 summary.retries = stats.retries
         rows = [r for r in results if not isinstance(r, Failure)]
         failures = [r for r in results if isinstance(r, Failure)]
+        refused: list[tuple[str, str]] = []
+        if source.entity == "articles":  # a known article keeps its version if refused
+            rows, refused = guarded(rows, by_url)
         summary.failed = sum(not f.skipped for f in failures)
         summary.skipped = sum(f.skipped for f in failures)
         summary.failures = [
             {"item": f.item, "reason": f.reason, "kind": "skipped" if f.skipped else "failed"}
             for f in failures
-        ]
+        ] + [{"item": url, "reason": reason, "kind": "refused"} for url, reason in refused]
+        summary.refused = len(refused)
+        for url, reason in refused:
+            log.warning("%s: refused %s: %s", source.name, url, reason)
         if source.entity == "indicator_values":
             summary.unmapped_countries = unmapped(rows)
             summary.unmapped = len(summary.unmapped_countries)

@@ -20,6 +20,11 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 _EXAMPLES_PER_EXPECTATION = 20
 
 
+class SuiteError(ValueError):
+    """A suite file is unusable; the message names the file, where, and why: retrying cannot
+    fix it, a reviewed edit to the file can."""
+
+
 @dataclass(frozen=True)
 class FailedExpectation:
     """One expectation a batch broke, with the offending rows (by position and key)."""
@@ -63,8 +68,8 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def suite_path(suite_name: str) -> Path:
-    return EXPECTATIONS_DIR / f"{suite_name}.json"
+def suite_path(suite_name: str, directory: Path = EXPECTATIONS_DIR) -> Path:
+    return directory / f"{suite_name}.json"
 
 
 def suite_for(source: str, entity: str) -> str:
@@ -74,12 +79,26 @@ def suite_for(source: str, entity: str) -> str:
     return own if suite_path(own).exists() else f"default__{entity}"
 
 
-def load_suite_definition(suite_name: str) -> dict[str, Any]:
-    """The reviewed suite file, as JSON."""
-    path = suite_path(suite_name)
+def load_suite_definition(suite_name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+    """The reviewed suite file, as JSON; `SuiteError` if it is not a suite."""
+    path = suite_path(suite_name, directory)
     if not path.exists():
         raise FileNotFoundError(f"no expectation suite for {suite_name!r}: {path} is missing")
-    definition: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        definition = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise SuiteError(f"{path}: {where}: not valid JSON: {error.msg}") from None
+    except UnicodeDecodeError as error:
+        raise SuiteError(f"{path}: byte {error.start}: not UTF-8 text") from None
+    if not isinstance(definition, dict) or not isinstance(definition.get("name"), str):
+        raise SuiteError(f'{path}: not a suite: expected an object with a "name"')
+    expectations = definition.get("expectations")
+    if not isinstance(expectations, list):
+        raise SuiteError(f'{path}: not a suite: "expectations" must be a list')
+    for number, expectation in enumerate(expectations, start=1):
+        if not isinstance(expectation, dict) or not isinstance(expectation.get("type"), str):
+            raise SuiteError(f'{path}: expectation {number}: expected an object with a "type"')
     return definition
 
 
@@ -95,7 +114,7 @@ def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> Va
     definition = load_suite_definition(suite_name)
     suite = gx.ExpectationSuite(name=definition["name"], expectations=definition["expectations"])
     if len(suite.expectations) != len(definition["expectations"]):
-        raise ValueError(f"{suite_path(suite_name)}: some expectations are invalid (see log)")
+        raise SuiteError(f"{suite_path(suite_name)}: some expectations are invalid (see log)")
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")

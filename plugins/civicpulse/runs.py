@@ -11,7 +11,16 @@ from civicpulse.files import replaced_atomically
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("fetched", "new", "updated", "failed", "skipped", "quarantined", "unmapped")
+COLUMNS = (
+    "fetched",
+    "new",
+    "updated",
+    "failed",
+    "skipped",
+    "refused",
+    "quarantined",
+    "unmapped",
+)
 
 
 @dataclass
@@ -30,6 +39,7 @@ class RunSummary:
     updated: int = 0
     failed: int = 0  # items that could not be collected (kept as landed, if they were)
     skipped: int = 0  # items left out on purpose: robots.txt, not an article page
+    refused: int = 0  # pages the content guard refused: soft 404s, most of the text gone
     quarantined: int = 0
     unmapped: int = 0  # distinct countries no crosswalk entry matched (indicator sources)
     partition: str | None = None

@@ -1,0 +1,88 @@
+"""The content guard: a soft 404 (an error page served with 200) or a known article that lost
+most of its text is refused, the article keeps its previous version, and the run summary
+names the page and the reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from civicpulse.guard import refusal
+from civicpulse.landing import land_source, published_records
+from civicpulse.settings import Settings
+from tests.snapshots import REST_POSTS, edited_snapshot, mark_modified
+from tests.test_incremental import IRAQ, POSTS, SOURCE, TASHKENT, both
+
+BODY = "A programme paragraph about community policing in Guinea. " * 20
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Page not found",
+        "404 Not Found",
+        "Error 404",
+        "Oops! That page can't be found. 404 error",
+        "Page introuvable",
+        "Página no encontrada",
+        "Not Found",
+    ],
+)
+def test_error_page_titles_are_soft_404s(title: str) -> None:
+    reason = refusal({"title": title, "body": BODY}, None)
+    assert reason and reason.startswith("soft 404")
+
+
+@pytest.mark.parametrize(
+    "title", ["404 police officers trained in Conakry", "Finding what was not found in Iraq"]
+)
+def test_articles_that_only_mention_404_or_not_found_pass(title: str) -> None:
+    assert refusal({"title": title, "body": BODY}, None) is None
+
+
+def test_a_known_article_that_lost_most_of_its_text_is_refused() -> None:
+    before = {"title": "Guinea", "body": BODY}
+    assert refusal({"title": "Guinea", "body": BODY[:300]}, before) == (
+        f"lost {1 - 300 / len(BODY):.0%} of its text ({len(BODY):,} to 300 characters): "
+        "a broken or changed page, not an edit"
+    )
+    assert refusal({"title": "Guinea", "body": BODY[: len(BODY) * 3 // 4]}, before) is None
+    assert refusal({"title": "Guinea", "body": "x"}, {"body": "short"}) is None
+
+
+def test_a_night_of_soft_404s_and_gutted_pages_keeps_the_previous_versions(
+    settings: Settings, tmp_path: Path
+) -> None:
+    land_source(SOURCE.name, "2026-11-20", settings)
+    folder = settings.raw_root / SOURCE.name / SOURCE.entity
+    before = published_records(folder, SOURCE.entity)
+
+    def soft_404(page: bytes) -> bytes:  # what WordPress serves, with 200, for a lost page
+        return (
+            b"<!doctype html><html><head><title>Page not found \xe2\x80\x93 PartnersGlobal"
+            b"</title></head><body><header><nav><a href='/'>Home</a></nav></header><main>"
+            b"<h1 class='page-title'>Oops! That page can\xe2\x80\x99t be found.</h1>"
+            b"<p>It looks like nothing was found at this location.</p></main></body></html>"
+        )
+
+    def gutted(page: bytes) -> bytes:  # the theme changed: the body lost its paragraphs
+        return re.sub(rb"<p>.*?</p>", b"", page, flags=re.DOTALL)
+
+    api = both(mark_modified(TASHKENT), mark_modified(IRAQ))
+    snapshot = edited_snapshot(
+        tmp_path / "site", {TASHKENT: soft_404, IRAQ: gutted, REST_POSTS: api}
+    )
+    second = land_source(SOURCE.name, "2026-11-21", replace(settings, replay_dir=snapshot))
+
+    assert second.status == "published" and second.refused == 2 and second.records == POSTS
+    reasons = {f["item"]: f["reason"] for f in second.failures if f["kind"] == "refused"}
+    assert set(reasons) == {TASHKENT, IRAQ}, second.failures
+    assert reasons[TASHKENT].startswith("soft 404"), reasons[TASHKENT]
+    assert reasons[IRAQ].startswith("lost")
+    after = published_records(folder, SOURCE.entity)
+    for url in (TASHKENT, IRAQ):
+        assert after[(url,)]["body"] == before[(url,)]["body"]  # the previous version stays
+        assert after[(url,)]["content_hash"] == before[(url,)]["content_hash"]

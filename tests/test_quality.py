@@ -1,0 +1,56 @@
+"""Suite files: every reviewed suite loads, and a broken one fails naming the file, the place
+and the reason (not a bare JSONDecodeError that the task retries)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from civicpulse.quality import EXPECTATIONS_DIR, SuiteError, load_suite_definition
+
+SUITES = sorted(EXPECTATIONS_DIR.glob("*.json"))
+DEFAULT = EXPECTATIONS_DIR / "default__articles.json"
+
+
+@pytest.mark.parametrize("path", SUITES, ids=lambda p: p.stem)
+def test_every_suite_loads_under_its_file_name(path: Path) -> None:
+    assert load_suite_definition(path.stem)["name"] == path.stem
+
+
+def test_a_suite_that_is_not_json_names_the_file_line_column_and_reason(tmp_path: Path) -> None:
+    """A broken copy of a reviewed suite: the comma after its first expectation deleted."""
+    lines = DEFAULT.read_text(encoding="utf-8").splitlines()
+    first = next(n for n, line in enumerate(lines) if line.lstrip().startswith('{"type"'))
+    lines[first] = lines[first].rstrip().removesuffix(",")
+    (tmp_path / "default__articles.json").write_text("\n".join(lines), encoding="utf-8")
+
+    with pytest.raises(SuiteError) as raised:
+        load_suite_definition("default__articles", tmp_path)
+
+    column = len(lines[first + 1]) - len(lines[first + 1].lstrip()) + 1
+    where = f"line {first + 2}, column {column}"  # the next expectation, 1-based
+    path = tmp_path / "default__articles.json"
+    assert str(raised.value) == f"{path}: {where}: not valid JSON: Expecting ',' delimiter"
+
+
+@pytest.mark.parametrize(
+    ("suite", "reason"),
+    [
+        ([], 'not a suite: expected an object with a "name"'),
+        ({"name": "broken"}, 'not a suite: "expectations" must be a list'),
+        (
+            {"name": "broken", "expectations": [{"type": "x"}, {"kwargs": {}}]},
+            'expectation 2: expected an object with a "type"',
+        ),
+    ],
+)
+def test_a_json_file_that_is_not_a_suite_names_the_file_and_reason(
+    tmp_path: Path, suite: object, reason: str
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    with pytest.raises(SuiteError, match=f"^{re.escape(f'{path}: {reason}')}$"):
+        load_suite_definition("broken", tmp_path)
