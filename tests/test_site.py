@@ -24,6 +24,9 @@ create table marts.dim_sources (source_id varchar, entity varchar, adapter varch
     hosts varchar[], cadence varchar, owner varchar, license varchar, description varchar,
     suite varchar);
 create table marts.dim_topics (topic_id varchar, name varchar);
+create table marts.source_health (source_id varchar, freshness varchar,
+    days_since_success double, last_new_item_ds varchar, items_last_run bigint,
+    items_trailing_median double, alarms varchar[]);
 create table marts.fct_articles (article_id varchar, source_id varchar, url varchar,
     title varchar, published_date date, updated_date date);
 create table marts.bridge_article_countries (article_id varchar, country_iso3 varchar,
@@ -48,6 +51,10 @@ insert into marts.dim_sources values
     ('ti_cpi', 'indicator_values', 'download', 'https://www.transparency.org/en/cpi', [
         'www.transparency.org'], 'weekly', '@indices', 'CC BY-ND 4.0', 'CPI.', 's');
 insert into marts.dim_topics values ('security_sector', 'Policing and security-sector reform');
+insert into marts.source_health values
+    ('partnersglobal', 'fresh', 0.2, '2026-11-20', 15, 15, []),
+    ('ti_cpi', 'overdue', 16.0, '2026-11-01', 40, 3717,
+        ['layout change? items fell under half the trailing median']);
 insert into marts.fct_articles values
     ('a1', 'partnersglobal', 'https://www.partnersglobal.org/a1', 'Police <script>x</script>',
         '2020-05-26', null),
@@ -125,6 +132,8 @@ def test_run_history_is_newest_first_and_last_success_skips_failures(
     assert last_success(runs) == "2026-11-19"
     page = (render_site(warehouse).parent / "sources" / "ti_cpi.html").read_text()
     assert "Last success</dt><dd>2026-11-19" in page
+    assert '<span class="badge">overdue</span> (16.0 days since its last success' in page
+    assert "<li>layout change? items fell under half the trailing median</li>" in page
 
 
 def test_a_render_replaces_the_site_whole_or_not_at_all(warehouse: Settings) -> None:

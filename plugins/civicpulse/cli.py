@@ -58,10 +58,40 @@ def land_command(args: argparse.Namespace) -> None:
     print(land_source(args.source, args.ds).line())
 
 
-def sources_command(args: argparse.Namespace) -> None:
+HEALTH = """
+select
+    health.source_id as source,
+    health.entity,
+    health.cadence,
+    health.freshness,
+    health.days_since_success as days,
+    health.last_success_ds as last_success,
+    health.last_new_item_ds as last_new,
+    health.items_last_run as items,
+    health.items_trailing_median as median,
+    health.last_run_status as last_run,
+    array_to_string(health.alarms, '; ') as alarms
+from marts.source_health as health
+where $entity is null or health.entity = $entity
+order by health.entity, health.source_id
+"""
+
+
+def sources_command(args: argparse.Namespace) -> int:
+    """The registry's sources with their health (`marts.source_health`, as of the last
+    build); only the registry entries while no warehouse has been built."""
+    from civicpulse.sql import QueryError, run_query
+
+    settings = load_settings()
+    try:
+        run_query(HEALTH, settings.warehouse_path, params={"entity": args.entity})
+        return 0
+    except QueryError as error:
+        print(f"civicpulse sources: no health yet ({error})", file=sys.stderr)
     for source in load_sources():
         if args.entity in (None, source.entity):
             print(f"{source.name}\t{source.adapter}\t{source.entity}\t{source.url}")
+    return 0
 
 
 def site_command(args: argparse.Namespace) -> None:

@@ -215,7 +215,7 @@ class Source(BaseModel):
     adapter: str
     url: str
     entity: Literal["articles", "indicator_values"]
-    cadence: Literal["daily", "weekly"] = "daily"
+    cadence: Literal["daily", "weekly", "monthly", "yearly"] = "daily"
     owner: str
     license: str
     description: str
@@ -342,6 +342,8 @@ def registry_rows(path: Path = REGISTRY_PATH) -> list[dict[str, Any]]:
             "hosts": sorted(s.hosts),
             "entity": s.entity,
             "cadence": s.cadence,
+            # whether its articles should come out of its own selectors (source_health's alarm)
+            "has_body_selector": "body" in (s.options.get("article") or {}),
             "owner": s.owner,
             "license": s.license,
             "description": " ".join(s.description.split()),

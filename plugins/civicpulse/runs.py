@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from civicpulse.files import replaced_atomically
@@ -45,6 +46,7 @@ class RunSummary:
     partition: str | None = None
     report: str | None = None
     error: str | None = None
+    finished_at: str | None = None  # when the summary was last saved (UTC, ISO 8601)
     failures: list[dict[str, str]] = field(default_factory=list)
     unmapped_countries: list[dict[str, str]] = field(default_factory=list)
 
@@ -55,10 +57,22 @@ class RunSummary:
         return f"{self.source}: {self.status}: {counts} -> {where}"
 
     def save(self, runs_root: Path) -> Path:
+        self.finished_at = datetime.now(UTC).isoformat()
         path = runs_root / self.source / f"{self.ds}.json"
         with replaced_atomically(path) as staged:
             staged.write_text(json.dumps(asdict(self), indent=2, default=str), encoding="utf-8")
         return path
+
+
+def all_summaries(runs_root: Path) -> list[RunSummary]:
+    """Every run summary, of every source and day (a re-run of a day replaced its own)."""
+    summaries = []
+    for path in sorted(runs_root.glob("*/*.json")):
+        summary = RunSummary(**json.loads(path.read_text(encoding="utf-8")))
+        if summary.finished_at is None:  # saved before summaries carried the time
+            summary.finished_at = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+        summaries.append(summary)
+    return summaries
 
 
 def latest_summaries(runs_root: Path) -> list[RunSummary]:

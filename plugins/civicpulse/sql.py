@@ -26,8 +26,10 @@ def run_query(
     fmt: str = "table",
     output: Path | None = None,
     out: TextIO = sys.stdout,
+    params: dict[str, object] | None = None,
 ) -> int:
-    """Run `sql` read-only on `warehouse` and write the result in `fmt`; the row count."""
+    """Run `sql` (with named `params`, if any) read-only on `warehouse` and write the result
+    in `fmt`; the row count."""
     import duckdb
 
     if not warehouse.exists():
@@ -38,7 +40,7 @@ def run_query(
         raise QueryError("--format parquet writes a file: name it with --output")
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         try:
-            relation = connection.sql(sql)
+            relation = connection.sql(sql, params=params)
         except duckdb.Error as error:
             raise QueryError(f"SQL error: {error}") from None
         if relation is None:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from civicpulse.files import replaced_atomically
+from civicpulse.runs import COLUMNS as COUNTS
 from civicpulse.settings import REPO_ROOT, Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def build_warehouse(
         quarantine_unreadable(settings)  # one unreadable file must not stop the build
         ensure_schema_files(settings)
         write_registry_table(settings)
+        write_runs_table(settings)
         index_archive(settings)
         if enrich or not enrichment_path(settings).exists():
             enrich_landed_articles(settings)
@@ -218,6 +220,40 @@ def write_registry_table(settings: Settings) -> Path:
     path = settings.derived_root / "sources.parquet"
     with replaced_atomically(path) as staged:
         pq.write_table(pa.Table.from_pylist(registry_rows()), staged)
+    return path
+
+
+def write_runs_table(settings: Settings) -> Path:
+    """Every run summary as `derived/runs.parquet`, which `source_health` reads."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from civicpulse.runs import all_summaries
+
+    columns = [
+        ("source_id", pa.string()),
+        ("entity", pa.string()),
+        ("ds", pa.string()),
+        ("status", pa.string()),
+        ("finished_at", pa.string()),
+        *((name, pa.int64()) for name in (*COUNTS, "records", "not_modified", "retries")),
+        ("detail", pa.string()),
+    ]
+    rows = [
+        {
+            **{name: getattr(s, name) for name in (*COUNTS, "records", "not_modified", "retries")},
+            "source_id": s.source,
+            "entity": s.entity,
+            "ds": s.ds,
+            "status": s.status,
+            "finished_at": s.finished_at,
+            "detail": s.error or s.report,
+        }
+        for s in all_summaries(settings.runs_root)
+    ]
+    path = settings.derived_root / "runs.parquet"
+    with replaced_atomically(path) as staged:
+        pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema(columns)), staged)
     return path
 
 

@@ -44,6 +44,7 @@ renamed as (
 
         ---------- lineage
         date_source,
+        body_source,
         extractor,
         warc_record_id,
         ds

@@ -15,6 +15,7 @@ renamed as (
         url,
         hosts,
         cadence,
+        has_body_selector,
         owner,
         license,
         description,

@@ -103,7 +103,19 @@ where f.country_iso3 is not null
 order by f.article_date desc nulls last, f.article_id, f.figure_number
 """
 
-SOURCES = "select * from marts.dim_sources order by source_id"
+SOURCES = """
+select
+    sources.*,
+    health.freshness,
+    health.days_since_success,
+    health.last_new_item_ds,
+    health.items_last_run,
+    health.items_trailing_median,
+    health.alarms
+from marts.dim_sources as sources
+left join marts.source_health as health on sources.source_id = health.source_id
+order by sources.source_id
+"""
 
 LATEST_ARTICLES = """
 select
