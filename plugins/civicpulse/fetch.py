@@ -19,6 +19,7 @@ import urllib3
 from protego import Protego
 
 from civicpulse.archive import WarcArchive
+from civicpulse.charsets import decode_html
 from civicpulse.replay import ReplayAdapter
 from civicpulse.settings import Settings
 
@@ -75,10 +76,13 @@ class Page:
 
     @property
     def text(self) -> str:
+        """The body decoded by the header's charset, else the document's own declaration
+        (see `civicpulse.charsets`); raises `UnknownCharset` (a ValueError: a failure of
+        this page only) when no declared charset is known and the bytes are not UTF-8."""
         message = email.message.Message()
         message["Content-Type"] = self.headers.get("Content-Type", "")
         charset = message.get_param("charset")
-        return self.body.decode(str(charset) if charset else "utf-8", errors="replace")
+        return decode_html(self.body, str(charset) if charset else None, self.url)
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8-sig"))
