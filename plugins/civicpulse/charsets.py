@@ -43,15 +43,15 @@ def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
     for bom, codec in _BOMS:
         if body.startswith(bom):
             return body.decode(codec, errors="replace")
-    unknown = []
+    unknown: list[str] = []
     for label in (header_charset, declared_charset(body)):
         if not label:
             continue
-        codec = _codec(label)
-        if codec is None:
+        known = _codec(label)
+        if known is None:
             unknown.append(label)
             continue
-        return body.decode(codec, errors="replace")
+        return body.decode(known, errors="replace")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
