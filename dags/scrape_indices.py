@@ -8,6 +8,7 @@ with its Great Expectations suite, then publishes it or quarantines it with a re
 import pendulum
 from airflow.sdk import dag, task, teardown
 
+from civicpulse.alerts import on_failure
 from civicpulse.assets import RAW_INDICES
 
 
@@ -16,7 +17,7 @@ from civicpulse.assets import RAW_INDICES
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2},
+    default_args={"retries": 2, "on_failure_callback": on_failure},
     tags=["civicpulse", "scrape", "indices"],
     doc_md=__doc__,
 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from civicpulse.alerts import on_failure
 from civicpulse.settings import REPO_ROOT
 
 DAGS = REPO_ROOT / "dags"
@@ -31,6 +32,8 @@ def test_dag_ids_match_file_names_and_house_rules(dag_bag: object) -> None:
         assert dag.tags and dag.doc_md
         assert dag.max_active_runs == 1
         assert all(task.retries >= 2 for task in dag.tasks), dag_id
+        callbacks = [task.on_failure_callback for task in dag.tasks]
+        assert all(c is on_failure or on_failure in c for c in callbacks), dag_id
 
 
 @pytest.mark.parametrize("path", sorted(DAGS.glob("*.py")), ids=lambda p: p.name)
