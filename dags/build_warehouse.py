@@ -33,7 +33,7 @@ def build_warehouse() -> None:
     def dbt_build() -> None:
         from civicpulse.transform import build_warehouse
 
-        build_warehouse(enrich=False, docs=True)
+        build_warehouse(enrich=False, docs=True, freshness=True)
 
     @task
     def export_marts() -> None:

@@ -10,12 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from civicpulse.landing import land_source
+from civicpulse.registry import load_sources
 from civicpulse.runs import RunSummary
 from civicpulse.settings import Settings
 from civicpulse.sql import run_query
 from civicpulse.transform import build_warehouse
+from tests.nightly import query
 
 
 def health(settings: Settings) -> dict[str, dict[str, object]]:
@@ -82,3 +85,16 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
         "latest run quarantined: quarantine/ndi/articles/2026-11-20/report.md"
     ]
     assert rows["partnersglobal"]["alarms"] == []
+
+
+@pytest.mark.e2e
+def test_the_nightly_run_checks_freshness_and_assesses_every_source(
+    demo: tuple[dict[str, str], dict[str, str]],
+) -> None:
+    env, logs = demo
+    assert "PASS freshness of raw.articles" in logs["build_warehouse"]
+    states = dict(query(env, "select source_id, freshness from marts.source_health"))
+    assert set(states) == {s.name for s in load_sources()}
+    published = {s for (s,) in query(env, "select distinct source_id from marts.dim_sources")}
+    assert {s for s, state in states.items() if state == "fresh"} <= published
+    assert states["ucdp_ged"] == "never"  # no recording in the snapshot: skipped, says so

@@ -59,12 +59,14 @@ def build_warehouse(
     *,
     enrich: bool = True,
     docs: bool = False,
+    freshness: bool = False,
     full_refresh: bool = False,
 ) -> None:
     """Enrich the landed articles (incrementally; the DAG does it in a task of its own),
     build and test every model into a copy of the warehouse, check that every source that
     landed rows shows in the marts (a source lost on the way is an error, not a success),
-    write the dbt docs page if `docs`, and swap the copy in."""
+    run `dbt source freshness` if `freshness`, write the dbt docs page if `docs`, and swap
+    the copy in."""
     from civicpulse.enrichment import enrich_landed_articles, enrichment_path
     from civicpulse.integrity import quarantine_unreadable
     from civicpulse.landing import ensure_schema_files
@@ -98,6 +100,9 @@ def build_warehouse(
                 dbt("build", *refresh, settings=settings, warehouse=building)
             with steps("checks"):
                 check_landed_sources_shown(settings, building)
+            if freshness:  # warns on a stale source; the states are in source_health
+                with steps("freshness"):
+                    dbt("source", "freshness", settings=settings, warehouse=building)
             if docs:  # from the copy: dbt's catalog query needs a writer's connection
                 with steps("docs"):
                     dbt(
