@@ -86,3 +86,16 @@ def test_a_night_of_soft_404s_and_gutted_pages_keeps_the_previous_versions(
     for url in (TASHKENT, IRAQ):
         assert after[(url,)]["body"] == before[(url,)]["body"]  # the previous version stays
         assert after[(url,)]["content_hash"] == before[(url,)]["content_hash"]
+
+
+def test_pages_declaring_one_canonical_url_are_one_article() -> None:
+    from civicpulse.guard import unique_by_url
+
+    first = {"url": "https://www.example.org/a", "body": BODY}
+    again = {"url": "https://www.example.org/a", "body": BODY + " (via ?ref=feed)"}
+    other = {"url": "https://www.example.org/b", "body": BODY}
+    kept, duplicates = unique_by_url([first, again, other])
+    assert kept == [first, other]
+    assert duplicates == [
+        ("https://www.example.org/a", "a second fetched page declares the same canonical URL")
+    ]

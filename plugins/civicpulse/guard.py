@@ -55,3 +55,21 @@ def guarded(
         if url in known:
             kept.append(known[url])
     return kept, refused
+
+
+def unique_by_url(rows: list[Record]) -> tuple[list[Record], list[tuple[str, str]]]:
+    """One record per URL: two fetched pages that declare the same canonical URL (a
+    tracking query, a second path) are one article. The first is kept; the others are
+    returned as (url, reason), to be counted as skipped rather than fail the batch."""
+    kept: list[Record] = []
+    seen: set[str] = set()
+    duplicates = []
+    for row in rows:
+        url = row.get("url")
+        if url is not None and url in seen:  # a row without URL is the suite's to set aside
+            duplicates.append((url, "a second fetched page declares the same canonical URL"))
+            continue
+        if url is not None:
+            seen.add(url)
+        kept.append(row)
+    return kept, duplicates

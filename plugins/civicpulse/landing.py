@@ -19,11 +19,11 @@ from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive, warc_files
 from civicpulse.credentials import SourceNotConfigured
 from civicpulse.fetch import Fetcher
-from civicpulse.files import durable_replace
-from civicpulse.guard import guarded
+from civicpulse.files import durable_replace, replaced_atomically
+from civicpulse.guard import guarded, unique_by_url
 from civicpulse.indicators import unmapped
 from civicpulse.integrity import quarantine_unreadable, remove_leftovers
-from civicpulse.quality import ValidationReport, suite_for, validate
+from civicpulse.quality import TRAILING_PARTITIONS, suite_for, validate
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source, get_source, load_sources, sources_for
 from civicpulse.runs import RunSummary
@@ -70,6 +70,8 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
         failures = [r for r in results if isinstance(r, Failure)]
         refused: list[tuple[str, str]] = []
         if source.entity == "articles":  # a known article keeps its version if refused
+            rows, duplicates = unique_by_url(rows)
+            failures += [Failure(url, reason, skipped=True) for url, reason in duplicates]
             rows, refused = guarded(rows, by_url)
         summary.failed = sum(not f.skipped for f in failures)
         summary.skipped = sum(f.skipped for f in failures)
@@ -122,52 +124,66 @@ def publish(
     summary: RunSummary,
     stamp: str,
 ) -> None:
-    """Stage, validate, then atomically publish `table` as the day's partition."""
+    """Validate `table`, then atomically publish it as the day's partition less the records
+    a row-policy expectation sets aside (kept in quarantine with their reasons); quarantine
+    the whole batch instead when the suite's batch rules say the batch itself is wrong."""
     folder = settings.raw_root / source.name / source.entity
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{ds}.parquet"
     staged = folder / f".{ds}.{uuid.uuid4().hex}.parquet.tmp"
+    batch = f"{source.name} {source.entity} {ds}"
+    target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
     try:
-        pq.write_table(table, staged)
         summary.records = table.num_rows
-        summary.new, summary.updated = _changes(
-            table, published_records(folder, source.entity), source.entity
-        )
-
         suite = suite_for(source.name, source.entity)
         if suite.startswith("default__"):
             log.info(
                 "%s: validated with the default suite %s (no suite of its own)", source.name, suite
             )
         report = validate(table.to_pandas(), suite, KEYS[source.entity])
-        if not report.success:
-            batch = f"{source.name} {source.entity} {ds}"
-            target = settings.quarantine_root / source.name / source.entity / f"{ds}_{stamp}"
-            _quarantine(staged, report, target, batch, summary)
+        earlier = [p for p in partitions(folder) if p.stem < ds][-TRAILING_PARTITIONS:]
+        rules = report.batch_rules([pq.read_metadata(p).num_rows for p in earlier])
+        if rules:
+            path = _quarantine(table, report.to_markdown(batch, rules), target / "batch.parquet")
+            summary.status, summary.report = "quarantined", str(path)
+            summary.quarantined, summary.new, summary.updated = summary.records, 0, 0
+            raise BatchQuarantined(
+                f"{batch}: batch of {summary.records} records: {'; '.join(rules)}; "
+                f"quarantined, report: {path}"
+            )
+        rejected = report.rejected()
+        if rejected:
+            aside = {r.row for r in rejected}
+            records = table.take(sorted(aside))
+            table = table.take([n for n in range(table.num_rows) if n not in aside])
+            aside_file = target.with_name(f"{target.name}_rows") / "records.parquet"
+            path = _quarantine(records, report.rows_markdown(batch), aside_file)
+            summary.quarantined, summary.report = len(rejected), str(path)
+            summary.failures += [
+                {"item": r.name, "reason": r.reason, "kind": "quarantined"} for r in rejected
+            ]
+            log.warning("%s: set aside %d records, report: %s", batch, len(rejected), path)
+        pq.write_table(table, staged)
+        summary.new, summary.updated = _changes(
+            table, published_records(folder, source.entity), source.entity
+        )
         durable_replace(staged, final)
     finally:
         staged.unlink(missing_ok=True)  # whatever failed, no staged file stays behind
     summary.status, summary.partition = "published", str(final)
 
 
-def _quarantine(
-    staged: Path, report: ValidationReport, target: Path, batch: str, summary: RunSummary
-) -> None:
-    """Move the staged batch and a readable report to `target`, then fail loudly."""
-    target.mkdir(parents=True, exist_ok=True)
-    os.replace(staged, target / "batch.parquet")
-    report_path = target / "report.md"
-    report_path.write_text(report.to_markdown(batch), encoding="utf-8")
-    summary.status, summary.report = "quarantined", str(report_path)
-    summary.quarantined, summary.new, summary.updated = summary.records, 0, 0
-    failed = ", ".join(f.expectation for f in report.failed)
-    raise BatchQuarantined(
-        f"{batch}: batch of {summary.records} records failed {failed}; "
-        f"quarantined, report: {report_path}"
-    )
+def _quarantine(records: pa.Table, report: str, path: Path) -> Path:
+    """Write `records` to `path` (on disk before the day's partition can drop them) and the
+    readable report beside it; return the report's path."""
+    with replaced_atomically(path) as staged:
+        pq.write_table(records, staged)
+    report_path = path.with_name("report.md")
+    report_path.write_text(report, encoding="utf-8")
+    return report_path
 
 
-CADENCE_DAYS = {"daily": 1, "weekly": 7}
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 30, "yearly": 365}
 
 
 def sources_due(entity: str, ds: str, settings: Settings | None = None) -> list[str]:

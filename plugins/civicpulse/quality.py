@@ -1,10 +1,12 @@
-"""Great Expectations gate: validate a batch against its reviewed suite in `expectations/`."""
+"""Great Expectations gate: validate a batch against its reviewed suite in `expectations/`,
+whose policies say which failures set records aside and which quarantine the batch."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,14 @@ log = logging.getLogger(__name__)
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 _EXAMPLES_PER_EXPECTATION = 20
+# An expectation's `meta.policy`: "row" sets a failing record aside and publishes the rest,
+# "batch" quarantines the whole batch. Absent means batch: what every failure did before.
+POLICIES = ("row", "batch")
+DEFAULT_POLICY = "batch"
+# The row-count collapse rule: the median of the source's last TRAILING_PARTITIONS partitions,
+# once it has MIN_TRAILING (fewer say too little about its usual size).
+TRAILING_PARTITIONS = 7
+MIN_TRAILING = 3
 
 
 class SuiteError(ValueError):
@@ -27,34 +37,94 @@ class SuiteError(ValueError):
 
 @dataclass(frozen=True)
 class FailedExpectation:
-    """One expectation a batch broke, with the offending rows (by position and key)."""
+    """One expectation a batch broke, its policy, and the offending rows (position and key)."""
 
     expectation: str
     kwargs: dict[str, Any]
     why: str | None
+    policy: str
     unexpected_count: int | None
     observed: Any
     rows: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        return f"`{self.expectation}` {json.dumps(self.kwargs, default=str)}"
+
+    @property
+    def row_level(self) -> bool:
+        """Sets its records aside rather than quarantining the batch: a row-policy expectation
+        that named its records (one that raised, or judged the table, named none)."""
+        return self.policy == "row" and bool(self.rows)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One record a row-policy expectation set aside: its position, name, and what it failed."""
+
+    row: int
+    name: str
+    failed: list[FailedExpectation]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(f"{f.label}{f': {f.why}' if f.why else ''}" for f in self.failed)
+
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """The outcome of validating one batch against one suite."""
+    """The outcome of validating one batch of `records` rows against one suite."""
 
     suite: str
-    success: bool
     evaluated: int
+    records: int
     failed: list[FailedExpectation]
 
-    def to_markdown(self, title: str) -> str:
+    def rejected(self) -> list[Rejection]:
+        """The records the row-policy expectations set aside, in batch order."""
+        failed: dict[int, list[FailedExpectation]] = {}
+        names: dict[int, str] = {}
+        for failure in (f for f in self.failed if f.row_level):
+            for row in failure.rows:
+                failed.setdefault(row["row"], []).append(failure)
+                names[row["row"]] = record_name(row)
+        return [Rejection(row, names[row], failed[row]) for row in sorted(failed)]
+
+    def batch_rules(self, trailing: list[int]) -> list[str]:
+        """Why the whole batch must be quarantined (none: at most some records are set aside).
+        `trailing`: the row counts of the source's latest earlier partitions, oldest first."""
+        rules = [
+            f"{f.label} failed (policy: batch)"
+            if f.policy == "batch"
+            else f"{f.label} failed naming no records (policy: row)"  # it raised
+            for f in self.failed
+            if not f.row_level
+        ]
+        rejected = len(self.rejected())
+        if rejected * 2 > self.records:
+            rules.append(f"most records failed: {rejected} of {self.records} failed a row check")
+        median = statistics.median(trailing) if len(trailing) >= MIN_TRAILING else 0
+        if self.records * 2 < median:
+            rules.append(
+                f"row count {self.records} is under half the trailing median {median:.12g} "
+                f"(of the source's last {len(trailing)} partitions)"
+            )
+        return rules
+
+    def to_markdown(self, title: str, rules: list[str]) -> str:
+        """The quarantined batch's report: the rules that fired, then every failure."""
         lines = [
             f"# Quarantined batch: {title}",
             "",
-            f"Suite `{self.suite}`: {len(self.failed)} of {self.evaluated} expectations failed.",
+            "Quarantined because:",
+            *(f"- {rule}" for rule in rules),
+            "",
+            f"Suite `{self.suite}`: {len(self.failed)} of {self.evaluated} expectations failed "
+            f"on {self.records} records.",
             "",
         ]
         for failure in self.failed:
-            lines.append(f"## `{failure.expectation}` {json.dumps(failure.kwargs, default=str)}")
+            lines.append(f"## {failure.label} (policy: {failure.policy})")
             if failure.why:
                 lines.append(f"Why it matters: {failure.why}")
             if failure.unexpected_count is not None:
@@ -62,10 +132,42 @@ class ValidationReport:
             if failure.observed is not None:
                 lines.append(f"Observed: {failure.observed}")
             lines.extend(
-                f"- {json.dumps(row, default=str, ensure_ascii=False)}" for row in failure.rows
+                f"- {json.dumps(row, default=str, ensure_ascii=False)}"
+                for row in failure.rows[:_EXAMPLES_PER_EXPECTATION]
             )
             lines.append("")
         return "\n".join(lines)
+
+    def rows_markdown(self, title: str) -> str:
+        """The set-aside records' report: each by its key, with the checks it failed."""
+        rejected = self.rejected()
+        lines = [
+            f"# Records set aside: {title}",
+            "",
+            f"{len(rejected)} of {self.records} records failed a row check of suite "
+            f"`{self.suite}` and are in `records.parquet`, in this order; the other "
+            f"{self.records - len(rejected)} were published.",
+            "",
+        ]
+        for rejection in rejected:
+            lines.append(f"## {rejection.name}")
+            lines.extend(
+                f"- {f.label} (policy: row){f': {f.why}' if f.why else ''}"
+                for f in rejection.failed
+            )
+            lines.append("")
+        return "\n".join(lines)
+
+
+def record_name(row: dict[str, Any]) -> str:
+    """A record by its key as people look it up: an article's URL, or `column=value` pairs;
+    by its row in the batch if it has no key."""
+    key = {k: v for k, v in row.items() if k != "row"}
+    if all(v is None for v in key.values()):
+        return f"row {row['row']} (no {', '.join(key)})"
+    if len(key) == 1:
+        return str(next(iter(key.values())))
+    return ", ".join(f"{k}={v}" for k, v in key.items())
 
 
 def suite_path(suite_name: str, directory: Path = EXPECTATIONS_DIR) -> Path:
@@ -99,6 +201,13 @@ def load_suite_definition(suite_name: str, directory: Path = EXPECTATIONS_DIR) -
     for number, expectation in enumerate(expectations, start=1):
         if not isinstance(expectation, dict) or not isinstance(expectation.get("type"), str):
             raise SuiteError(f'{path}: expectation {number}: expected an object with a "type"')
+        meta = expectation.get("meta") or {}
+        policy = meta.get("policy", DEFAULT_POLICY) if isinstance(meta, dict) else None
+        if policy not in POLICIES:
+            raise SuiteError(
+                f'{path}: expectation {number}: "meta" must be an object whose "policy" is '
+                f'"row" or "batch", not {policy!r}'
+            )
     return definition
 
 
@@ -129,7 +238,7 @@ def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> Va
         for r in result.results
         if not r.success
     ]
-    return ValidationReport(suite_name, bool(result.success), len(result.results), failed)
+    return ValidationReport(suite_name, len(result.results), len(frame), failed)
 
 
 def _failed_expectation(
@@ -139,18 +248,18 @@ def _failed_expectation(
     details = outcome.get("result") or {}
     if outcome.get("exception_info", {}).get("raised_exception"):
         details = {"observed_value": outcome["exception_info"]["exception_message"]}
-    positions = (details.get("unexpected_index_list") or [])[:_EXAMPLES_PER_EXPECTATION]
+    # Every offending row, not a sample: row-policy failures set these records aside.
+    positions = [p for p in details.get("unexpected_index_list") or [] if isinstance(p, int)]
     keys = [c for c in key_columns if c in frame.columns]
-    rows = [
-        {"row": int(p), **{c: frame.iloc[int(p)][c] for c in keys}}
-        for p in positions
-        if isinstance(p, int)
-    ]
+    values = {c: frame[c].take(positions).tolist() for c in keys}
+    rows = [{"row": p, **{c: values[c][n] for c in keys}} for n, p in enumerate(positions)]
     kwargs = {k: v for k, v in config["kwargs"].items() if k != "batch_id"}
+    meta = config.get("meta") or {}
     return FailedExpectation(
         expectation=config["type"],
         kwargs=kwargs,
-        why=(config.get("meta") or {}).get("why"),
+        why=meta.get("why"),
+        policy=meta.get("policy", DEFAULT_POLICY),
         unexpected_count=details.get("unexpected_count"),
         observed=details.get("observed_value"),
         rows=rows,
