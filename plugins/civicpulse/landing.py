@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from civicpulse.adapters import ADAPTERS
 from civicpulse.archive import WarcArchive, warc_files
 from civicpulse.credentials import SourceNotConfigured
+from civicpulse.dq import save_validation
 from civicpulse.fetch import Fetcher
 from civicpulse.files import durable_replace, replaced_atomically
 from civicpulse.guard import guarded, unique_by_url
@@ -143,6 +144,8 @@ def publish(
         report = validate(table.to_pandas(), suite, KEYS[source.entity])
         earlier = [p for p in partitions(folder) if p.stem < ds][-TRAILING_PARTITIONS:]
         rules = report.batch_rules([pq.read_metadata(p).num_rows for p in earlier])
+        outcome = "quarantined" if rules else "published"
+        save_validation(settings, source.name, source.entity, ds, report, outcome)
         if rules:
             path = _quarantine(table, report.to_markdown(batch, rules), target / "batch.parquet")
             summary.status, summary.report = "quarantined", str(path)

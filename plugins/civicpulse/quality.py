@@ -79,6 +79,8 @@ class ValidationReport:
     evaluated: int
     records: int
     failed: list[FailedExpectation]
+    outcomes: list[dict[str, Any]] = field(default_factory=list)  # one per expectation
+    gx_result: dict[str, Any] = field(default_factory=dict)  # GX's own, for its Data Docs
 
     def rejected(self) -> list[Rejection]:
         """The records the row-policy expectations set aside, in batch order."""
@@ -238,7 +240,43 @@ def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> Va
         for r in result.results
         if not r.success
     ]
-    return ValidationReport(suite_name, len(result.results), len(frame), failed)
+    gx_result: dict[str, Any] = result.to_json_dict()  # type: ignore[no-untyped-call]
+    outcomes = [_outcome(outcome) for outcome in gx_result["results"]]
+    return ValidationReport(
+        suite_name, len(result.results), len(frame), failed, outcomes, _trimmed(gx_result)
+    )
+
+
+def _outcome(outcome: dict[str, Any]) -> dict[str, Any]:
+    """One expectation's result as a flat row for `marts.dq_results`."""
+    config = outcome["expectation_config"]
+    kwargs = {k: v for k, v in config["kwargs"].items() if k != "batch_id"}
+    details = outcome.get("result") or {}
+    if outcome.get("exception_info", {}).get("raised_exception"):
+        details = {"observed_value": outcome["exception_info"]["exception_message"]}
+    observed = details.get("observed_value")
+    column = kwargs.get("column") or ", ".join(kwargs.get("column_list") or []) or None
+    return {
+        "expectation": config["type"],
+        "column_name": column,
+        "kwargs": json.dumps(kwargs, sort_keys=True, default=str),
+        "policy": (config.get("meta") or {}).get("policy", DEFAULT_POLICY),
+        "success": bool(outcome.get("success")),
+        "observed_value": None if observed is None else json.dumps(observed, default=str),
+        "unexpected_count": details.get("unexpected_count"),
+        "unexpected_percent": details.get("unexpected_percent"),
+    }
+
+
+def _trimmed(gx_result: dict[str, Any], keep: int = 50) -> dict[str, Any]:
+    """GX's result with each expectation's lists of unexpected values cut to `keep`: a
+    report, not a copy of the batch."""
+    for outcome in gx_result.get("results", []):
+        details = outcome.get("result") or {}
+        for name, value in list(details.items()):
+            if isinstance(value, list) and len(value) > keep:
+                details[name] = value[:keep]
+    return gx_result
 
 
 def _failed_expectation(

@@ -67,6 +67,7 @@ def build_warehouse(
     landed rows shows in the marts (a source lost on the way is an error, not a success),
     run `dbt source freshness` if `freshness`, write the dbt docs page if `docs`, and swap
     the copy in."""
+    from civicpulse.dq import write_results_table
     from civicpulse.enrichment import enrich_landed_articles, enrichment_path
     from civicpulse.integrity import quarantine_unreadable
     from civicpulse.landing import ensure_schema_files
@@ -79,6 +80,7 @@ def build_warehouse(
         ensure_schema_files(settings)
         write_registry_table(settings)
         write_runs_table(settings)
+        write_results_table(settings)
         index_archive(settings)
         if enrich or not enrichment_path(settings).exists():
             enrich_landed_articles(settings)
