@@ -16,6 +16,17 @@ from civicpulse.settings import Settings
 from tests.snapshots import REST_POSTS, edited_snapshot, mark_modified
 from tests.test_incremental import IRAQ, POSTS, SOURCE, TASHKENT, both
 
+
+def soft_404_page() -> bytes:
+    """What WordPress serves, with HTTP 200, for a page it lost."""
+    return (
+        b"<!doctype html><html><head><title>Page not found \xe2\x80\x93 PartnersGlobal"
+        b"</title></head><body><header><nav><a href='/'>Home</a></nav></header><main>"
+        b"<h1 class='page-title'>Oops! That page can\xe2\x80\x99t be found.</h1>"
+        b"<p>It looks like nothing was found at this location.</p></main></body></html>"
+    )
+
+
 BODY = "A programme paragraph about community policing in Guinea. " * 20
 
 
@@ -60,20 +71,12 @@ def test_a_night_of_soft_404s_and_gutted_pages_keeps_the_previous_versions(
     folder = settings.raw_root / SOURCE.name / SOURCE.entity
     before = published_records(folder, SOURCE.entity)
 
-    def soft_404(page: bytes) -> bytes:  # what WordPress serves, with 200, for a lost page
-        return (
-            b"<!doctype html><html><head><title>Page not found \xe2\x80\x93 PartnersGlobal"
-            b"</title></head><body><header><nav><a href='/'>Home</a></nav></header><main>"
-            b"<h1 class='page-title'>Oops! That page can\xe2\x80\x99t be found.</h1>"
-            b"<p>It looks like nothing was found at this location.</p></main></body></html>"
-        )
-
     def gutted(page: bytes) -> bytes:  # the theme changed: the body lost its paragraphs
         return re.sub(rb"<p>.*?</p>", b"", page, flags=re.DOTALL)
 
     api = both(mark_modified(TASHKENT), mark_modified(IRAQ))
     snapshot = edited_snapshot(
-        tmp_path / "site", {TASHKENT: soft_404, IRAQ: gutted, REST_POSTS: api}
+        tmp_path / "site", {TASHKENT: lambda page: soft_404_page(), IRAQ: gutted, REST_POSTS: api}
     )
     second = land_source(SOURCE.name, "2026-11-21", replace(settings, replay_dir=snapshot))
 
