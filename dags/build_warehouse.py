@@ -1,13 +1,15 @@
 """Build the DuckDB warehouse with dbt whenever new raw partitions are published: first the
 articles' enrichment (countries, topics, organisations, programme figures), then `dbt build`
 into a copy swapped in when every model and test passed (with its dbt docs), then every mart
-exported as Parquet and the static report site rendered from the new warehouse.
+exported as Parquet and the static report site rendered from the new warehouse. GX's Data
+Docs are rendered from the kept validations whether or not the build passed: a bad night's
+quality report matters most when the warehouse kept yesterday's data.
 
 dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs never overlap.
 """
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag, task, teardown
 
 from civicpulse.alerts import on_failure
 from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
@@ -47,13 +49,20 @@ def build_warehouse() -> None:
 
         render_site()  # the static report site, in reports/site/
 
-    @task
+    @teardown  # runs whatever happened, without hiding a failed build from the run's state
+    def render_data_docs() -> None:
+        from civicpulse.data_docs import build_data_docs
+
+        build_data_docs()  # every kept validation as GX Data Docs, in reports/data_docs/
+
+    @teardown
     def report() -> None:
         from civicpulse.cli import report
 
         print(report())
 
-    enrich_articles() >> dbt_build() >> export_marts() >> render_site() >> report()
+    built = enrich_articles() >> dbt_build() >> export_marts() >> render_site()
+    built >> render_data_docs() >> report()
 
 
 build_warehouse()

@@ -73,6 +73,34 @@ def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
     assert exported["fct_articles"]["rows"] == len(query(env, "select * from marts.fct_articles"))
 
 
+def test_quality_is_reported_after_the_nightly_run(demo: Demo) -> None:
+    """Issue 10, must-show 3: GX Data Docs, `marts.dq_results` and `marts.source_health`."""
+    env, _ = demo
+    data_docs = Path(env["CIVICPULSE_DATA"]) / "reports" / "data_docs"
+    validated = query(
+        env,
+        "select source_id, table_name, run_ds, count(*), bool_and(success) from marts.dq_results "
+        "group by all order by 1, 2",
+    )
+    assert {row[0] for row in validated} == set(recorded("articles")) | set(
+        recorded("indicator_values")
+    )
+    assert all(row[3] > 0 and row[4] for row in validated), validated  # the snapshot is clean
+    index = (data_docs / "index.html").read_text(encoding="utf-8")
+    for source, entity, ds, _, _ in validated:
+        pages = list((data_docs / "validations").glob(f"*/{ds}/*/{source}__{entity}__{ds}.html"))
+        assert len(pages) == 1, (source, pages)
+        assert pages[0].relative_to(data_docs).as_posix() in index
+    health = query(
+        env,
+        "select source_id, freshness, last_run_status, alarms from marts.source_health order by 1",
+    )
+    assert {row[0] for row in health} >= set(recorded("articles"))
+    for source, freshness, status, alarms in health:
+        if source in recorded("articles") or source in recorded("indicator_values"):
+            assert (freshness, status, alarms) == ("fresh", "published", []), source
+
+
 def test_a_second_night_fetches_no_article_page_and_changes_nothing(demo: Demo) -> None:
     env, _ = demo
     before = mart_counts(env)
