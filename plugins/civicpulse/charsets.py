@@ -1,12 +1,16 @@
 """Decoding an HTML page as a browser would: the charset from the HTTP header, else the one
 the document declares (`<meta charset>`, `http-equiv`, an XML declaration, a byte-order
-mark), else UTF-8 when the bytes are UTF-8, else windows-1252 (HTML's default)."""
+mark), else UTF-8 when the bytes are UTF-8, else windows-1252 (HTML's default). Unlike a
+browser, a UTF-8 declaration the bytes contradict is not believed: servers that label every
+page UTF-8 serve old Latin-1 pages too, and U+FFFD for every accent loses the text."""
 
 from __future__ import annotations
 
 import codecs
 import logging
 import re
+
+import ftfy
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +22,7 @@ _DECLARED = re.compile(
 )
 # WHATWG's Encoding Standard reads these labels as windows-1252, as every browser does.
 _WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -38,6 +43,17 @@ def declared_charset(body: bytes) -> str | None:
 
 
 def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
+    """`body` as text, with Latin-1 mojibake repaired: HTML never holds the C1 controls
+    U+0080-U+009F, but UTF-8 read as Latin-1 does ("Ç" as "Ã" and U+0087), and parsers drop
+    them before later repairs could see them."""
+    text = _decode(body, header_charset, url)
+    if _C1_CONTROL.search(text):
+        log.warning("%s: C1 control characters, UTF-8 read as Latin-1 once; repaired", url)
+        text = ftfy.fix_encoding(text)
+    return text
+
+
+def _decode(body: bytes, header_charset: str | None, url: str) -> str:
     """`body` as text. An unknown label is skipped for the next candidate; only when none
     is known and the bytes are not UTF-8 does the page fail, on its own, naming the label."""
     for bom, codec in _BOMS:
@@ -51,6 +67,12 @@ def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
         if known is None:
             unknown.append(label)
             continue
+        if known == "utf-8":
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError:
+                log.warning("%s: declares charset %r but is not UTF-8", url, label)
+                continue
         return body.decode(known, errors="replace")
     try:
         text = body.decode("utf-8")
