@@ -91,14 +91,17 @@ def test_a_night_of_soft_404s_and_gutted_pages_keeps_the_previous_versions(
         assert after[(url,)]["content_hash"] == before[(url,)]["content_hash"]
 
 
-def test_pages_declaring_one_canonical_url_are_one_article() -> None:
+def test_pages_declaring_one_canonical_url_are_one_article_the_one_at_that_url() -> None:
     from civicpulse.guard import unique_by_url
+    from civicpulse.records import FETCHED_URL
 
-    first = {"url": "https://www.example.org/a", "body": BODY}
-    again = {"url": "https://www.example.org/a", "body": BODY + " (via ?ref=feed)"}
-    other = {"url": "https://www.example.org/b", "body": BODY}
-    kept, duplicates = unique_by_url([first, again, other])
-    assert kept == [first, other]
-    assert duplicates == [
-        ("https://www.example.org/a", "a second fetched page declares the same canonical URL")
-    ]
+    a, b = "https://www.example.org/a", "https://www.example.org/b"
+    mirror = {"url": a, "body": BODY + " (mirrored)", FETCHED_URL: f"{a}-mirror"}
+    own = {"url": a, "body": BODY, FETCHED_URL: a}
+    tracked = {"url": a, "body": BODY, FETCHED_URL: f"{a}?ref=feed"}
+    other = {"url": b, "body": BODY}  # carried forward: no fetched URL, its own page
+    kept, duplicates = unique_by_url([mirror, other, own, tracked])
+    assert kept == [{"url": a, "body": BODY}, other]  # in the first one's place, key popped
+    assert kept[0] is own
+    reason = f"declares the canonical URL {a}, already collected"
+    assert duplicates == [(f"{a}-mirror", reason), (f"{a}?ref=feed", reason)]

@@ -18,7 +18,7 @@ from civicpulse.fetch import (
     Page,
     Validators,
 )
-from civicpulse.records import Failure, Record
+from civicpulse.records import FETCHED_URL, Failure, Record
 from civicpulse.registry import Source
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ def collect(
             record.update(
                 etag=page.headers.get("ETag"), last_modified=page.headers.get("Last-Modified")
             )
+            record[FETCHED_URL] = source.canonical(page.url)
             yield record
         except (DisallowedByRobots, NotAccepted) as skipped:
             log.warning("%s: skipped %s", source.name, skipped)

@@ -60,20 +60,12 @@ def _decode(body: bytes, header_charset: str | None, url: str) -> str:
         if body.startswith(bom):
             return body.decode(codec, errors="replace")
     unknown: list[str] = []
-    for label in (header_charset, declared_charset(body)):
-        if not label:
-            continue
-        known = _codec(label)
-        if known is None:
+    for label in filter(None, (header_charset, declared_charset(body))):
+        text = _decode_as(body, label, url)
+        if text is not None:
+            return text
+        if _codec(label) is None:
             unknown.append(label)
-            continue
-        if known == "utf-8":
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                log.warning("%s: declares charset %r but is not UTF-8", url, label)
-                continue
-        return body.decode(known, errors="replace")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -85,6 +77,21 @@ def _decode(body: bytes, header_charset: str | None, url: str) -> str:
     if unknown:
         log.warning("%s: unknown charset %r declared; the bytes are UTF-8", url, unknown[0])
     return text
+
+
+def _decode_as(body: bytes, label: str, url: str) -> str | None:
+    """`body` read as `label` says, or None when no codec knows it, or when it says UTF-8
+    and the bytes are not."""
+    known = _codec(label)
+    if known is None:
+        return None
+    if known == "utf-8":
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            log.warning("%s: declares charset %r but is not UTF-8", url, label)
+            return None
+    return body.decode(known, errors="replace")
 
 
 def _codec(label: str) -> str | None:

@@ -37,6 +37,10 @@ _TRANSIENT_ERRORS = (
 )
 
 
+class NotJson(ValueError):
+    """An API answered with something that is not JSON."""
+
+
 class FetchError(RuntimeError):
     """A URL could not be fetched; the message names the URL and the reason."""
 
@@ -85,7 +89,12 @@ class Page:
         return decode_html(self.body, str(charset) if charset else None, self.url)
 
     def json(self) -> Any:
-        return json.loads(self.body.decode("utf-8-sig"))
+        """The body as JSON; a body that is not (empty, an HTML error page) is a ValueError
+        naming the URL."""
+        try:
+            return json.loads(self.body.decode("utf-8-sig"))
+        except ValueError as error:  # UnicodeDecodeError and JSONDecodeError alike
+            raise NotJson(f"{self.url}: not JSON ({len(self.body)} bytes): {error}") from None
 
 
 @dataclass(frozen=True)

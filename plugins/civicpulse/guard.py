@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from civicpulse.records import Record
+from civicpulse.records import FETCHED_URL, Record
 
 # Error-page titles in the languages the sources publish in (and the commonest others).
 SOFT_404 = re.compile(
@@ -59,17 +59,22 @@ def guarded(
 
 def unique_by_url(rows: list[Record]) -> tuple[list[Record], list[tuple[str, str]]]:
     """One record per URL: two fetched pages that declare the same canonical URL (a
-    tracking query, a second path) are one article. The first is kept; the others are
-    returned as (url, reason), to be counted as skipped rather than fail the batch."""
-    kept: list[Record] = []
-    seen: set[str] = set()
+    tracking query, a mirror path) are one article, and it is the page at that URL, not a
+    page that merely points at it. Each dropped page is returned as (its fetched URL,
+    reason), to be counted as skipped rather than fail the batch. Pops `FETCHED_URL` (a
+    carried-forward record has none: it is its own page)."""
+    kept: dict[str, tuple[Record, str]] = {}  # canonical URL -> (record, fetched URL)
+    unkeyed: list[Record] = []  # a row without URL is the suite's to set aside
     duplicates = []
     for row in rows:
         url = row.get("url")
-        if url is not None and url in seen:  # a row without URL is the suite's to set aside
-            duplicates.append((url, "a second fetched page declares the same canonical URL"))
-            continue
-        if url is not None:
-            seen.add(url)
-        kept.append(row)
-    return kept, duplicates
+        fetched = str(row.pop(FETCHED_URL, None) or url)
+        if url is None:
+            unkeyed.append(row)
+        elif url not in kept:
+            kept[url] = (row, fetched)
+        else:
+            if fetched == url != kept[url][1]:  # the page at its own URL wins
+                kept[url], (row, fetched) = (row, fetched), kept[url]
+            duplicates.append((fetched, f"declares the canonical URL {url}, already collected"))
+    return [row for row, _ in kept.values()] + unkeyed, duplicates

@@ -9,6 +9,9 @@ from typing import Any
 import ftfy
 
 Record = dict[str, Any]
+# Where a fresh article record was fetched from, when its `url` is the page's canonical URL:
+# kept only until the batch is made one record per URL (`guard.unique_by_url`).
+FETCHED_URL = "_fetched_url"
 
 # Keep typographic quotes as published; repair only real damage such as mojibake.
 _FIX = ftfy.TextFixerConfig(uncurl_quotes=False)

@@ -37,7 +37,9 @@ def feed_entries(source: Source, client: Fetcher) -> list[Discovered]:
         seen.add(url)
         page = client.get(url)
         # Bytes, never a URL: feedparser must not fetch anything itself.
-        feed = feedparser.parse(page.body, response_headers={"content-location": page.url})
+        kind = page.headers.get("Content-Type") or "application/xml"  # else bozo on no items
+        headers = {"content-location": page.url, "content-type": kind}
+        feed = feedparser.parse(page.body, response_headers=headers)
         if feed.bozo and not feed.entries:
             raise ExtractionError(f"{page.url}: not a readable feed: {feed.bozo_exception}")
         for entry in feed.entries:
@@ -46,6 +48,8 @@ def feed_entries(source: Source, client: Fetcher) -> list[Discovered]:
                 found.setdefault(article, _discovered(article, entry))
         url = next((li.href for li in feed.feed.get("links", []) if li.rel == "next"), None)
     log.info("%s: %d entries in %d feed pages", source.name, len(found), len(seen))
+    if not found:  # the feed moved or broke: never a quiet night
+        raise ExtractionError(f"{source.url}: the feed lists no entries with a link")
     return list(found.values())
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from lxml import etree
 
 from civicpulse.articles import Discovered, collect
+from civicpulse.extract import ExtractionError
 from civicpulse.fetch import Fetcher
 from civicpulse.records import Failure, Record
 from civicpulse.registry import Source
@@ -37,7 +38,10 @@ def sitemap_links(source: Source, client: Fetcher) -> list[Discovered]:
     while queue and len(seen) < source.options.get("max_sitemaps", 50):
         url = queue.pop(0)
         seen.add(url)
-        root = etree.fromstring(client.get(url).body, _PARSER)
+        try:
+            root = etree.fromstring(client.get(url).body, _PARSER)
+        except etree.XMLSyntaxError as error:
+            raise ExtractionError(f"{url}: not a readable sitemap: {error}") from None
         queue += [loc for loc in root.xpath("sm:sitemap/sm:loc/text()", namespaces=_NS)]
         for entry in root.xpath("sm:url", namespaces=_NS):
             loc = entry.findtext("sm:loc", namespaces=_NS)
@@ -45,6 +49,10 @@ def sitemap_links(source: Source, client: Fetcher) -> list[Discovered]:
                 article = source.canonical(loc.strip())
                 found.setdefault(article, Discovered(article, _lastmod(entry)))
     log.info("%s: %d article links in %d sitemaps", source.name, len(found), len(seen))
+    if not found:  # the sitemap moved or broke: never a quiet night
+        raise ExtractionError(
+            f"{source.url}: no entries: the sitemap lists no URL matching {include.pattern!r}"
+        )
     return list(found.values())
 
 

@@ -45,6 +45,8 @@ def api_posts(source: Source, client: Fetcher) -> list[Discovered]:
             found.setdefault(url, _discovered(url, post))
         number += 1
     log.info("%s: %d posts in %d API pages", source.name, len(found), number - 1)
+    if not found:  # the API moved or is switched off: never a quiet night
+        raise ExtractionError(f"{source.url}?per_page={PER_PAGE}&page=1: no posts")
     return list(found.values())
 
 

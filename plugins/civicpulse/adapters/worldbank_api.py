@@ -34,17 +34,24 @@ def records(
     options = source.options
     countries = options.get("countries", ["all"])
     aggregates = aggregate_codes(source.url, client) if countries == ["all"] else frozenset()
-    dropped = 0
+    dropped, empty, answered = 0, [], 0
     for indicator, source_id in indicators(source, client):
         url = indicator_url(source.url, countries, indicator, source_id, options)
+        rows_before = answered
         for page, header, rows in pages(client, url):
+            answered += len(rows)
             for row in rows:
                 if row.get("countryiso3code") in aggregates:
                     dropped += 1
                     continue
                 yield _observation(row, header, page, source.name)
+        if answered == rows_before:
+            log.warning("%s: %s&page=1: no rows for %s", source.name, url, indicator)
+            empty.append(f"{url}&page=1")
     if dropped:
         log.info("%s: dropped %d observations of aggregates", source.name, dropped)
+    if not answered:  # an indicator may be empty; every one of them is an API that changed
+        raise WorldBankApiError(f"no rows for any indicator: {', '.join(empty) or source.url}")
 
 
 def indicators(source: Source, client: Fetcher) -> list[tuple[str, str | None]]:
