@@ -182,7 +182,11 @@ def test_an_unknown_charset_fails_that_page_alone_and_keeps_its_last_version(
     assert after[french]["title"] == FRENCH_TITLE
 
 
-# --- 5. a CPI year on the 0-10 scale ----------------------------------------------------------
+# --- 5. a CPI year on the 0-10 scale, and a CPI header row out of place ------------------------
+
+RELEASE_2023 = (CPI / "CPI2023_GlobalResultsTrends.csv").read_bytes()
+LINES_2023 = RELEASE_2023.decode("utf-8-sig").split("\n")
+HEADER_2023 = next(n for n, line in enumerate(LINES_2023) if line.startswith("Country"))
 
 
 def tenth_of(year: int, body: bytes) -> bytes:
@@ -200,22 +204,47 @@ def tenth_of(year: int, body: bytes) -> bytes:
     return ("\ufeff" + "\n".join(lines)).encode()
 
 
-def test_a_cpi_release_on_the_wrong_scale_fails_its_task_naming_file_row_and_reason(
-    live: Settings, monkeypatch: pytest.MonkeyPatch
+def header_below_first_row(body: bytes) -> bytes:
+    """The export with its header row swapped with the first country's row, as a hand edit
+    in a spreadsheet leaves it: read naively, Afghanistan is a title row and is lost."""
+    lines = body.decode("utf-8-sig").split("\n")
+    header = next(n for n, line in enumerate(lines) if line.startswith("Country"))
+    lines[header], lines[header + 1] = lines[header + 1], lines[header]
+    return ("\ufeff" + "\n".join(lines)).encode()
+
+
+# how the 2023 release is damaged -> (where the error points, the reason it gives)
+DAMAGED_CPI: dict[str, tuple[Callable[[bytes], bytes], str, str]] = {
+    "on the 0-10 scale": (
+        lambda body: tenth_of(2023, body),
+        f"row {HEADER_2023 + 1}: CPI score 2023: all 180 scores",
+        "the column is on the 0–10 scale, not 2023's 0–100",
+    ),
+    "header row out of place": (
+        header_below_first_row,
+        f"row {HEADER_2023 + 1}: Afghanistan has scores above the header row",
+        f"(row {HEADER_2023 + 2}): the header row is out of place",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_CPI)
+def test_a_damaged_cpi_release_fails_its_task_naming_file_row_and_reason(
+    live: Settings, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     from airflow.sdk.exceptions import AirflowFailException
 
     from civicpulse.tasks import land_or_fail
 
+    damaged, where, reason = DAMAGED_CPI[damage]
     monkeypatch.delenv("CIVICPULSE_REPLAY")  # the task reads its settings from the env
     monkeypatch.setenv("CIVICPULSE_CRAWL_DELAY", "0")
     release_2024 = (CPI / "CPI2024_GlobalResultsTrends.csv").read_bytes()
-    release_2023 = (CPI / "CPI2023_GlobalResultsTrends.csv").read_bytes()
     script = {
         "/cpi/CPI2024_GlobalResultsTrends.csv": [Reply(200, release_2024)],
         "/cpi/CPI2023_GlobalResultsTrends.csv": [
-            Reply(200, release_2023),
-            Reply(200, tenth_of(2023, release_2023)),  # re-published on the wrong scale
+            Reply(200, RELEASE_2023),
+            Reply(200, damaged(RELEASE_2023)),  # re-published damaged
         ],
     }
     with serve(script) as site:
@@ -236,13 +265,8 @@ def test_a_cpi_release_on_the_wrong_scale_fails_its_task_naming_file_row_and_rea
     message = str(raised.value)
     assert message.startswith("catalogue_cpi: 1 release file(s) failed, the rest is published")
     assert files[1]["url"] in message  # the record: the release file
-    header_row = 1 + next(  # the title rows above it counted, as a spreadsheet numbers rows
-        n for n, line in enumerate(release_2023.decode("utf-8-sig").split("\n"))
-        if line.startswith("Country")
-    )  # fmt: skip
-    where = f"CPI2023_GlobalResultsTrends.csv, row {header_row}: CPI score 2023: all 180 scores"
-    assert where in message
-    assert "the column is on the 0–10 scale, not 2023's 0–100" in message  # the reason
+    assert f"CPI2023_GlobalResultsTrends.csv, {where}" in message  # and its row
+    assert reason in message
     rows = pq.read_table(folder / f"{NEXT}.parquet").to_pylist()
     assert {r["url"] for r in rows} == {files[0]["url"]}  # the other release still landed
     assert (folder / f"{DAY}.parquet").read_bytes() == night_one  # and nothing was lost

@@ -78,6 +78,7 @@ def parse(body: bytes, name: str) -> Iterator[Observation]:
     """Yield one Observation per country and year with a score in a downloaded CPI file."""
     table = _read_table(body, name)
     log.debug("%s: header on row %d of %s", name, table.header_index + 1, table.sheet or "CSV")
+    _check_nothing_above_the_header(table)
     seen: set[tuple[str, str, int]] = set()
     observations = []
     for index in range(table.header_index + 1, len(table.rows)):
@@ -89,6 +90,22 @@ def parse(body: bytes, name: str) -> Iterator[Observation]:
             observations.append(observation)
     _check_scales(table, observations)
     yield from observations
+
+
+def _check_nothing_above_the_header(table: Table) -> None:
+    """Refuse a header row with data above it (a row moved, a header pasted low): those
+    rows would be read as titles and their countries silently lost."""
+    for index in range(table.header_index):
+        try:
+            observations = _row_observations(table, index)
+        except ParseError:
+            continue  # a title row whose text falls in a score column: not data
+        if observations:
+            raise table.error(
+                index,
+                f"{observations[0].country_name or observations[0].country} has scores above "
+                f"the header row (row {table.header_index + 1}): the header row is out of place",
+            )
 
 
 def _check_scales(table: Table, observations: list[Observation]) -> None:
