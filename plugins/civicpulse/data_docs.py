@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from civicpulse.dq import stored_validations
-from civicpulse.quality import EXPECTATIONS_DIR, SuiteError, load_suite_definition
+from civicpulse.quality import SuiteError, expectations_dir, load_suite_definition
 from civicpulse.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,13 @@ def _context(project: Path) -> Any:
     return context
 
 
-def _add_suites(context: Any, directory: Path = EXPECTATIONS_DIR) -> int:
+def _add_suites(context: Any) -> int:
     """Every reviewed suite, so each has its page; an unusable one is logged and skipped
     (its own validations already failed on it)."""
     import great_expectations as gx
 
     added = 0
+    directory = expectations_dir()
     for path in sorted(directory.glob("*.json")):
         try:
             definition = load_suite_definition(path.stem, directory)

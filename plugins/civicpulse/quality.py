@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"  # the bundled suites
 _EXAMPLES_PER_EXPECTATION = 20
 # An expectation's `meta.policy`: "row" sets a failing record aside and publishes the rest,
 # "batch" quarantines the whole batch. Absent means batch: what every failure did before.
@@ -172,8 +172,13 @@ def record_name(row: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in key.items())
 
 
-def suite_path(suite_name: str, directory: Path = EXPECTATIONS_DIR) -> Path:
-    return directory / f"{suite_name}.json"
+def expectations_dir() -> Path:
+    """Where the suites are: the bundled ones, or a deployment's (CIVICPULSE_EXPECTATIONS)."""
+    return Path(os.environ.get("CIVICPULSE_EXPECTATIONS") or EXPECTATIONS_DIR)
+
+
+def suite_path(suite_name: str, directory: Path | None = None) -> Path:
+    return (directory or expectations_dir()) / f"{suite_name}.json"
 
 
 def suite_for(source: str, entity: str) -> str:
@@ -183,7 +188,7 @@ def suite_for(source: str, entity: str) -> str:
     return own if suite_path(own).exists() else f"default__{entity}"
 
 
-def load_suite_definition(suite_name: str, directory: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+def load_suite_definition(suite_name: str, directory: Path | None = None) -> dict[str, Any]:
     """The reviewed suite file, as JSON; `SuiteError` if it is not a suite."""
     path = suite_path(suite_name, directory)
     if not path.exists():
