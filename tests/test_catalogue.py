@@ -24,7 +24,7 @@ from civicpulse.fetch import Fetcher, FetchError
 from civicpulse.landing import BatchQuarantined, land_source
 from civicpulse.registry import Source, get_source, parse_sources
 from civicpulse.runs import RunSummary
-from civicpulse.settings import Settings
+from civicpulse.settings import REPO_ROOT, Settings
 from civicpulse.transform import build_warehouse
 from tests.conftest import FIXTURES
 from tests.http_server import Reply, Site, serve
@@ -758,3 +758,37 @@ def test_the_same_day_run_three_times_leaves_identical_marts(settings: Settings)
         changed = [name for name in runs[0] if later.get(name) != runs[0][name]]
         assert not changed, f"marts changed on a re-run of the same day: {changed}"
         assert set(later) == set(runs[0])
+
+
+# --- the README's catalogue -------------------------------------------------------------------
+
+
+def test_every_test_the_readme_catalogue_names_exists() -> None:
+    """The table in the README says where each case is tested; a renamed or deleted test
+    must not leave it pointing at nothing."""
+    import ast
+    import re
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### The bad-input catalogue") :]
+    rows = [line for line in table[: table.index("\n## ")].splitlines() if line.startswith("| ")]
+    named: list[tuple[str, str | None]] = []
+    for row in rows[2:]:  # below the header and its rule
+        file = ""
+        for token in re.findall(r"`([^`]+)`", row.rstrip(" |").rsplit("|", 1)[-1]):
+            file, _, test = token.rpartition("::") if "::" in token else (token, "", "")
+            file = file or named[-1][0]
+            named.append((file, test or None))
+    assert len(rows) - 2 >= 25 and len(named) >= len(rows) - 2, named
+    missing = []
+    for file, test in named:
+        path = REPO_ROOT / "tests" / file
+        if not path.is_file():
+            missing.append(file)
+        elif test and test not in {
+            node.name
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.FunctionDef)
+        }:
+            missing.append(f"{file}::{test}")
+    assert not missing, missing
