@@ -66,6 +66,19 @@ def test_a_failure_is_written_and_posted_to_the_webhook(
     assert summary.read_text(encoding="utf-8") == f"{text}\n"
 
 
+def test_a_slack_webhook_connection_posts_through_the_slack_provider(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with webhook() as (url, received):
+        connection = json.dumps({"conn_type": "slackwebhook", "password": url})
+        monkeypatch.setenv("AIRFLOW_CONN_CIVICPULSE_ALERTS", connection)
+        on_failure(context())
+
+    (message,) = received
+    assert "civicpulse: scrape_news.land[2] failed (scheduled__2026-11-20)" in str(message["text"])
+    assert len(list((settings.reports_root / "failures").glob("*.md"))) == 1
+
+
 def test_without_a_connection_only_the_summary_is_written(settings: Settings) -> None:
     on_failure(context())
     assert len(list((settings.reports_root / "failures").glob("*.md"))) == 1

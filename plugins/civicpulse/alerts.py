@@ -1,9 +1,10 @@
 """When a task fails, no night is silent: a summary is written to the data folder's
 `reports/failures/`, and sent through the Airflow connection `civicpulse_alerts` when one is
-set: an `smtp` connection emails it (the SMTP provider; `extra: {"to": "..."}`), any other
-(`http`, a Slack or Teams incoming webhook) receives it as JSON `{"text": ...}`. Without the
-connection nothing is sent. A callback never raises: a broken notifier must not hide the
-failure it reports."""
+set: an `smtp` connection emails it (the SMTP provider; `extra: {"to": "..."}`), a
+`slackwebhook` connection posts it to Slack (the Slack provider; the webhook URL as its
+password), any other (`http`: a Teams or any incoming webhook) receives it as JSON
+`{"text": ...}`. Without the connection nothing is sent. A callback never raises: a broken
+notifier must not hide the failure it reports."""
 
 from __future__ import annotations
 
@@ -69,6 +70,10 @@ def notify(subject: str, text: str) -> str | None:
         with SmtpHook(smtp_conn_id=CONNECTION) as hook:
             to = connection.extra_dejson.get("to") or connection.login
             hook.send_email_smtp(to=to, subject=subject, html_content=f"<pre>{text}</pre>")
+    elif connection.conn_type == "slackwebhook":
+        from airflow.providers.slack.hooks.slack_webhook import SlackWebhookHook
+
+        SlackWebhookHook(slack_webhook_conn_id=CONNECTION, timeout=10).send(text=text)
     else:
         import requests
 
