@@ -71,6 +71,27 @@ def test_one_bad_record_is_set_aside_with_its_reason_and_the_rest_publishes(
     assert f"- {check} (policy: row)" in report
 
 
+def test_a_known_article_whose_new_version_fails_a_row_check_keeps_its_published_version(
+    settings: Settings,
+) -> None:
+    landed = land_source(SOURCE.name, DAY, settings)
+    rows = pq.read_table(str(landed.partition)).to_pylist()
+    before = {row["url"]: dict(row) for row in rows}
+    rows[0]["title"], rows[0]["body"] = None, rows[0]["body"] + " Updated."
+    summary = RunSummary(SOURCE.name, SOURCE.entity, NEXT)
+
+    publish(to_table(rows, SOURCE.entity, NEXT), SOURCE, NEXT, settings, summary, "stamp")
+
+    assert (summary.status, summary.quarantined, summary.new, summary.updated) == (
+        "published", 1, 0, 0,
+    )  # fmt: skip
+    published = {r["url"]: r for r in pq.read_table(str(summary.partition)).to_pylist()}
+    assert sorted(published) == sorted(before)  # no article lost for a night
+    assert published[rows[0]["url"]] == {**before[rows[0]["url"]], "ds": NEXT}
+    aside = pq.read_table(Path(str(summary.report)).with_name("records.parquet")).to_pylist()
+    assert [(r["url"], r["title"]) for r in aside] == [(rows[0]["url"], None)]
+
+
 def test_indicator_records_are_named_by_their_key_and_both_duplicates_are_set_aside(
     settings: Settings,
 ) -> None:
@@ -86,7 +107,9 @@ def test_indicator_records_are_named_by_their_key_and_both_duplicates_are_set_as
 
     assert (summary.status, summary.quarantined) == ("published", 3)
     published = pq.read_table(str(summary.partition)).to_pylist()
-    assert len(published) == len(rows) - 3
+    assert len(published) == len(rows) - 2  # the duplicated key keeps its published value
+    before = pq.read_table(str(landed.partition)).to_pylist()
+    assert [r for r in published if r["year"] == rows[1]["year"]] == [{**before[1], "ds": NEXT}]
     key = "indicator_id={indicator_id}, country_scheme={country_scheme}, country={country}, "
     key += "year={year}, vintage={vintage}"
     reasons = {f["item"]: f["reason"] for f in summary.failures}

@@ -154,6 +154,7 @@ def publish(
                 f"{batch}: batch of {summary.records} records: {'; '.join(rules)}; "
                 f"quarantined, report: {path}"
             )
+        before = published_records(folder, source.entity)
         rejected = report.rejected()
         if rejected:
             aside = {r.row for r in rejected}
@@ -166,14 +167,34 @@ def publish(
                 {"item": r.name, "reason": r.reason, "kind": "quarantined"} for r in rejected
             ]
             log.warning("%s: set aside %d records, report: %s", batch, len(rejected), path)
+            kept = _previous_versions(records, table, before, source.entity, ds)
+            if kept.num_rows:
+                log.warning("%s: %d of them keep their published version", batch, kept.num_rows)
+                table = pa.concat_tables([table, kept])
         pq.write_table(table, staged)
-        summary.new, summary.updated = _changes(
-            table, published_records(folder, source.entity), source.entity
-        )
+        summary.new, summary.updated = _changes(table, before, source.entity)
         durable_replace(staged, final)
     finally:
         staged.unlink(missing_ok=True)  # whatever failed, no staged file stays behind
     summary.status, summary.partition = "published", str(final)
+
+
+def _previous_versions(
+    aside: pa.Table,
+    published: pa.Table,
+    before: dict[tuple[Any, ...], Record],
+    entity: str,
+    ds: str,
+) -> pa.Table:
+    """The published version of each record set aside whose key was published before (and is
+    not published again today): a bad new version of a known article costs the night's
+    update, never the article."""
+    keys = KEYS[entity]
+    today = set(zip(*(published.column(k).to_pylist() for k in keys), strict=True))
+    wanted = {tuple(row[k] for k in keys) for row in aside.to_pylist()} - today
+    return to_table(
+        [dict(before[key]) for key in sorted(wanted & before.keys(), key=repr)], entity, ds
+    )
 
 
 def _quarantine(records: pa.Table, report: str, path: Path) -> Path:
