@@ -73,6 +73,17 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
         status="quarantined",
         report="quarantine/ndi/articles/2026-11-20/report.md",
     ).save(settings.runs_root)
+    # ...and PartnersGlobal's published, with one record set aside.
+    aside = "quarantine/partnersglobal/articles/2026-11-20_x_rows/report.md"
+    RunSummary(
+        source="partnersglobal",
+        entity="articles",
+        ds="2026-11-20",
+        status="published",
+        records=15,
+        quarantined=1,
+        report=aside,
+    ).save(settings.runs_root)
     build_warehouse(settings)
 
     rows = health(settings)
@@ -84,7 +95,8 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
     assert rows["ndi"]["alarms"] == [
         "latest run quarantined: quarantine/ndi/articles/2026-11-20/report.md"
     ]
-    assert rows["partnersglobal"]["alarms"] == []
+    assert rows["partnersglobal"]["alarms"] == [f"latest run set 1 records aside: {aside}"]
+    assert rows["endvawnow"]["alarms"] == []
 
 
 @pytest.mark.e2e

@@ -63,7 +63,8 @@ latest_runs as (
         source_id,
         status as last_run_status,
         ds as last_run_ds,
-        detail as last_run_detail
+        detail as last_run_detail,
+        quarantined as last_run_set_aside
     from runs
     qualify row_number() over (partition by source_id order by ds desc, finished_at desc) = 1
 
@@ -128,6 +129,7 @@ assessed as (
         latest_runs.last_run_ds,
         latest_runs.last_run_status,
         latest_runs.last_run_detail,
+        latest_runs.last_run_set_aside,
         coalesce(successes.successful_runs, 0) as successful_runs,
         epoch(now() - successes.last_success_at) / 86400 as days_since_success,
         successes.trailing_runs >= 3
@@ -179,6 +181,11 @@ select
             case
                 when last_run_status in ('failed', 'quarantined')
                     then 'latest run ' || last_run_status || ': ' || coalesce(last_run_detail, '')
+            end,
+            case
+                when last_run_status = 'published' and last_run_set_aside > 0
+                    then 'latest run set ' || last_run_set_aside
+                    || ' records aside: ' || coalesce(last_run_detail, '')
             end
         ],
         lambda alarm: alarm is not null
