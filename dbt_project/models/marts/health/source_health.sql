@@ -184,8 +184,9 @@ select
             end,
             case
                 when last_run_status = 'published' and last_run_set_aside > 0
-                    then 'latest run set ' || last_run_set_aside
-                    || ' records aside: ' || coalesce(last_run_detail, '')
+                    then
+                        'latest run set ' || last_run_set_aside
+                        || ' records aside: ' || coalesce(last_run_detail, '')
             end
         ],
         lambda alarm: alarm is not null
