@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +65,51 @@ def test_a_failure_is_written_and_posted_to_the_webhook(
     assert "RuntimeError: ndi: batch of 12 records failed; quarantined" in str(text)
     (summary,) = (settings.reports_root / "failures").glob("*.md")
     assert summary.read_text(encoding="utf-8") == f"{text}\n"
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[int, list[bytes]]]:
+    """A real (minimal) SMTP server on 127.0.0.1 that records each message's DATA."""
+    messages: list[bytes] = []
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            self.wfile.write(b"220 civicpulse-test ESMTP\r\n")
+            while line := self.rfile.readline():
+                verb = line[:4].upper()
+                if verb == b"DATA":
+                    self.wfile.write(b"354 go ahead\r\n")
+                    data = b"".join(iter(self.rfile.readline, b".\r\n"))
+                    messages.append(data)
+                    self.wfile.write(b"250 queued\r\n")
+                elif verb == b"QUIT":
+                    self.wfile.write(b"221 bye\r\n")
+                    return
+                else:  # EHLO, MAIL FROM, RCPT TO, RSET, NOOP
+                    self.wfile.write(b"250 ok\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], messages
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_smtp_connection_emails_the_summary(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with smtp_server() as (port, messages):
+        extra = {"to": "team@example.org", "disable_ssl": True, "disable_tls": True}
+        connection = {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": extra}
+        monkeypatch.setenv("AIRFLOW_CONN_CIVICPULSE_ALERTS", json.dumps(connection))
+        on_failure(context())
+
+    (message,) = messages
+    assert b"To: team@example.org" in message and b"From: civicpulse@localhost" in message
+    assert b"Subject: civicpulse: scrape_news.land[2] failed" in message
+    assert len(list((settings.reports_root / "failures").glob("*.md"))) == 1
 
 
 def test_a_slack_webhook_connection_posts_through_the_slack_provider(

@@ -24,6 +24,9 @@ def dq_results(settings: Settings) -> list[dict[str, object]]:
     return list(json.loads(out.getvalue()))
 
 
+DAY = "2026-11-20"
+
+
 def test_every_expectation_of_every_batch_is_in_dq_results(settings: Settings) -> None:
     source = get_source("worldbank_wdi")
     landed = land_source(source.name, "2026-11-20", settings)
@@ -47,6 +50,9 @@ def test_every_expectation_of_every_batch_is_in_dq_results(settings: Settings) -
         "year",
     )
     assert (failed["policy"], failed["unexpected_count"]) == ("row", 1)
+    assert json.loads(str(failed["observed_value"])) == [1850]  # the value it refused
+    counted = {r["expectation"]: r["observed_value"] for r in results if r["run_ds"] == DAY}
+    assert json.loads(str(counted["expect_table_row_count_to_be_between"])) == len(rows)
     assert failed["batch_outcome"] == "published"  # with the one record set aside
     kept = settings.data_root / "quality" / "worldbank_wdi" / "indicator_values"
     assert sorted(p.name for p in kept.iterdir()) == ["2026-11-20.json", "2026-11-21.json"]

@@ -3,6 +3,10 @@ neither the source's next run nor the build; staging leftovers are cleaned on th
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from civicpulse.landing import land_source, partitions
 from civicpulse.settings import Settings
 from civicpulse.transform import build_warehouse
@@ -46,3 +50,38 @@ def test_an_interrupted_runs_leftovers_are_removed_by_the_next(settings: Setting
     assert not staged.exists() and not partial.exists()
     assert not list((settings.raw_root / SOURCE).rglob("*.tmp"))
     assert not list((settings.archive_root / SOURCE).glob("*.part"))
+
+
+def test_a_replaced_file_is_on_disk_before_its_rename_and_the_rename_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's bytes are fsynced before the rename (else a crash can leave the new name
+    on an empty file), and its folder after (else the rename itself can be lost)."""
+    import os
+
+    from civicpulse.files import replaced_atomically
+
+    calls: list[tuple[str, object]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: object, dst: object) -> None:
+        calls.append(("replace", str(dst)))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    target = tmp_path / "day.parquet"
+    with replaced_atomically(target) as staged:
+        staged.write_bytes(b"data")
+        staged_name = str(staged)
+
+    assert calls == [
+        ("fsync", staged_name),
+        ("replace", str(target)),
+        ("fsync", str(tmp_path)),
+    ]
+    assert target.read_bytes() == b"data"

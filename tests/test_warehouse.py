@@ -18,6 +18,7 @@ from civicpulse.landing import land_source
 from civicpulse.schemas import SCHEMAS
 from civicpulse.settings import Settings
 from civicpulse.transform import WarehouseIncomplete, build_warehouse
+from tests.marts import marts
 
 
 def test_a_landed_source_missing_from_the_marts_fails_the_build(settings: Settings) -> None:
@@ -159,19 +160,6 @@ def next_night(
 SCHEMAS_OF = {"usip": "articles", "ti_cpi": "indicator_values"}
 
 
-def marts(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
-    """Every mart's rows, sorted."""
-    import duckdb
-
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as db:
-        names = db.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()
-        return {
-            n: sorted(db.execute(f"select * from marts.{n}").fetchall(), key=repr) for (n,) in names
-        }
-
-
 def test_an_incremental_build_equals_a_full_rebuild(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -191,16 +179,16 @@ def test_an_incremental_build_equals_a_full_rebuild(
     caplog.set_level(logging.INFO, logger="civicpulse.transform")
     build_warehouse(settings)
     assert "full refresh" not in caplog.text  # the incremental path ran
-    incremental = marts(settings)
+    incremental = marts(settings, data_only=True)
     versions = incremental["fct_article_versions"]
     assert len(versions) == len(incremental["fct_articles"]) + 1  # the edit: one more version
 
     next_night(settings, "usip", lambda rows: None)  # a quiet night
     build_warehouse(settings)
-    assert marts(settings) == incremental
+    assert marts(settings, data_only=True) == incremental
 
     build_warehouse(settings, full_refresh=True)
-    assert marts(settings) == incremental
+    assert marts(settings, data_only=True) == incremental
 
 
 def test_a_model_failing_mid_build_leaves_the_previous_warehouse(settings: Settings) -> None:
@@ -229,7 +217,9 @@ def test_a_model_failing_mid_build_leaves_the_previous_warehouse(settings: Setti
     assert sorted(p.name for p in settings.data_root.glob("*.duckdb*")) == ["warehouse.duckdb"]
 
 
-def test_a_year_on_another_scale_fails_the_build(settings: Settings) -> None:
+def test_a_year_on_another_scale_fails_the_build(
+    settings: Settings, capfd: pytest.CaptureFixture[str]
+) -> None:
     """CPI scores of 0–100 years landed on the 0–10 scale: each value is in range, the year
     as a whole is not, and the build says so (the CPI parser refuses such files too)."""
     land_source("ti_cpi", "2026-11-20", settings)
@@ -241,5 +231,8 @@ def test_a_year_on_another_scale_fails_the_build(settings: Settings) -> None:
                 row["value"] /= 10
 
     next_night(settings, "ti_cpi", tenth)
+    capfd.readouterr()
     with pytest.raises(subprocess.CalledProcessError):
         build_warehouse(settings)
+    said = capfd.readouterr().out
+    assert "FAIL" in said and "assert_indicator_years_fit_their_scale" in said, said[-3000:]

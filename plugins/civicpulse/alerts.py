@@ -68,8 +68,13 @@ def notify(subject: str, text: str) -> str | None:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
 
         with SmtpHook(smtp_conn_id=CONNECTION) as hook:
-            to = connection.extra_dejson.get("to") or connection.login
-            hook.send_email_smtp(to=to, subject=subject, html_content=f"<pre>{text}</pre>")
+            extra = connection.extra_dejson
+            hook.send_email_smtp(
+                to=extra.get("to") or connection.login,
+                from_email=extra.get("from_email") or connection.login or "civicpulse@localhost",
+                subject=subject,
+                html_content=f"<pre>{text}</pre>",
+            )
     elif connection.conn_type == "slackwebhook":
         from airflow.providers.slack.hooks.slack_webhook import SlackWebhookHook
 

@@ -25,7 +25,7 @@ from civicpulse.guard import guarded, unique_by_url
 from civicpulse.indicators import unmapped
 from civicpulse.integrity import quarantine_unreadable, remove_leftovers
 from civicpulse.quality import TRAILING_PARTITIONS, suite_for, validate
-from civicpulse.records import Failure, Record
+from civicpulse.records import FETCHED_URL, Failure, Record
 from civicpulse.registry import Source, get_source, load_sources, sources_for
 from civicpulse.runs import RunSummary
 from civicpulse.schemas import KEYS, NOT_CONTENT, SCHEMAS
@@ -71,6 +71,9 @@ def land_source(source: Source | str, ds: str, settings: Settings | None = None)
         failures = [r for r in results if isinstance(r, Failure)]
         refused: list[tuple[str, str]] = []
         if source.entity == "articles":  # a known article keeps its version if refused
+            fresh = [r for r in rows if FETCHED_URL in r]  # not carried forward
+            summary.extracted = len(fresh)
+            summary.by_selectors = sum(r.get("body_source") == "selectors" for r in fresh)
             rows, duplicates = unique_by_url(rows)
             failures += [Failure(url, reason, skipped=True) for url, reason in duplicates]
             rows, refused = guarded(rows, by_url)

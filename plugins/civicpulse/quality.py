@@ -260,6 +260,8 @@ def _outcome(outcome: dict[str, Any]) -> dict[str, Any]:
     if outcome.get("exception_info", {}).get("raised_exception"):
         details = {"observed_value": outcome["exception_info"]["exception_message"]}
     observed = details.get("observed_value")
+    if observed is None:  # a per-record check: what it observed is the values it refused
+        observed = details.get("partial_unexpected_list")
     column = kwargs.get("column") or ", ".join(kwargs.get("column_list") or []) or None
     return {
         "expectation": config["type"],

@@ -36,6 +36,8 @@ class RunSummary:
     not_modified: int = 0  # of those, conditional requests answered 304
     retries: int = 0  # retried requests (5xx, 429, timeouts, connection errors)
     records: int = 0
+    extracted: int = 0  # article pages extracted this run (not carried forward)
+    by_selectors: int = 0  # of those, bodies the source's own selectors found
     new: int = 0
     updated: int = 0
     failed: int = 0  # items that could not be collected (kept as landed, if they were)

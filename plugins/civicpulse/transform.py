@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from civicpulse.files import replaced_atomically
+from civicpulse.files import durable_replace, replaced_atomically
 from civicpulse.runs import COLUMNS as COUNTS
 from civicpulse.settings import REPO_ROOT, Settings, load_settings
 
@@ -120,7 +120,7 @@ def build_warehouse(
             raise
         # a write-ahead log left by an interrupted bare `dbt build` belongs to the old file
         warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
-        os.replace(building, warehouse)
+        durable_replace(building, warehouse)  # DuckDB synced it; this syncs the rename
         log.info("warehouse built and swapped in: %s (%s)", warehouse, steps)
         if docs:
             page = settings.reports_root / "dbt_docs" / "index.html"
@@ -230,6 +230,9 @@ def write_registry_table(settings: Settings) -> Path:
     return path
 
 
+RUN_COUNTS = (*COUNTS, "records", "not_modified", "retries", "extracted", "by_selectors")
+
+
 def write_runs_table(settings: Settings) -> Path:
     """Every run summary as `derived/runs.parquet`, which `source_health` reads."""
     import pyarrow as pa
@@ -243,12 +246,12 @@ def write_runs_table(settings: Settings) -> Path:
         ("ds", pa.string()),
         ("status", pa.string()),
         ("finished_at", pa.string()),
-        *((name, pa.int64()) for name in (*COUNTS, "records", "not_modified", "retries")),
+        *((name, pa.int64()) for name in RUN_COUNTS),
         ("detail", pa.string()),
     ]
     rows = [
         {
-            **{name: getattr(s, name) for name in (*COUNTS, "records", "not_modified", "retries")},
+            **{name: getattr(s, name) for name in RUN_COUNTS},
             "source_id": s.source,
             "entity": s.entity,
             "ds": s.ds,

@@ -15,6 +15,8 @@ renamed as (
         status,
         finished_at::timestamptz as finished_at,
         records,
+        extracted,
+        by_selectors,
         fetched,
         not_modified,
         retries,

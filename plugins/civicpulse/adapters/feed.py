@@ -40,8 +40,12 @@ def feed_entries(source: Source, client: Fetcher) -> list[Discovered]:
         kind = page.headers.get("Content-Type") or "application/xml"  # else bozo on no items
         headers = {"content-location": page.url, "content-type": kind}
         feed = feedparser.parse(page.body, response_headers=headers)
+        if not page.body.strip():
+            raise ExtractionError(f"{page.url}: not a feed: an empty response (0 bytes)")
         if feed.bozo and not feed.entries:
-            raise ExtractionError(f"{page.url}: not a readable feed: {feed.bozo_exception}")
+            raise ExtractionError(
+                f"{page.url}: not a readable feed ({len(page.body)} bytes): {feed.bozo_exception}"
+            )
         for entry in feed.entries:
             if link := entry.get("link"):
                 article = source.canonical(link)

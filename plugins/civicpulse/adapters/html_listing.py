@@ -38,7 +38,8 @@ def article_links(source: Source, client: Fetcher) -> list[Discovered]:
         items = soup.select(listing["item"])
         if not items and len(visited) == 1:  # a later page may be empty; the first may not
             raise ExtractionError(
-                f"{page.url}: listing selector {listing['item']!r} matched nothing"
+                f"{page.url}: listing selector {listing['item']!r} matched nothing "
+                f"({len(page.body)} bytes): no items, the listing changed or is empty"
             )
         for item in items:
             anchor = item.select_one(listing["link"])

@@ -39,9 +39,12 @@ def sitemap_links(source: Source, client: Fetcher) -> list[Discovered]:
         url = queue.pop(0)
         seen.add(url)
         try:
-            root = etree.fromstring(client.get(url).body, _PARSER)
+            body = client.get(url).body
+            root = etree.fromstring(body, _PARSER)
         except etree.XMLSyntaxError as error:
-            raise ExtractionError(f"{url}: not a readable sitemap: {error}") from None
+            raise ExtractionError(
+                f"{url}: not a readable sitemap ({len(body)} bytes): {error}"
+            ) from None
         queue += [loc for loc in root.xpath("sm:sitemap/sm:loc/text()", namespaces=_NS)]
         for entry in root.xpath("sm:url", namespaces=_NS):
             loc = entry.findtext("sm:loc", namespaces=_NS)

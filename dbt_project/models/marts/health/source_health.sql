@@ -19,12 +19,6 @@ runs as (
 
 ),
 
-articles as (
-
-    select * from {{ ref('stg_articles') }}
-
-),
-
 thresholds as (
 
     select * from {{ ref('freshness_thresholds') }}
@@ -64,7 +58,9 @@ latest_runs as (
         status as last_run_status,
         ds as last_run_ds,
         detail as last_run_detail,
-        quarantined as last_run_set_aside
+        quarantined as last_run_set_aside,
+        extracted as last_run_extracted,
+        by_selectors as last_run_by_selectors
     from runs
     qualify row_number() over (partition by source_id order by ds desc, finished_at desc) = 1
 
@@ -85,30 +81,6 @@ new_items as (
         max(landed_ds) as last_new_item_ds
     from {{ ref('fct_indicator_value_history') }}
     group by source_id
-
-),
-
-latest_days as (
-
-    select
-        source_id,
-        max(ds) as ds
-    from articles
-    group by source_id
-
-),
-
-selector_use as (
-
-    -- of the articles in each source's latest run day, how many its own body selector found
-    select
-        articles.source_id,
-        count(*) as articles,
-        count(*) filter (where articles.body_source = 'selectors') as by_selectors
-    from articles
-    inner join latest_days
-        on articles.source_id = latest_days.source_id and articles.ds = latest_days.ds
-    group by articles.source_id
 
 ),
 
@@ -134,15 +106,16 @@ assessed as (
         epoch(now() - successes.last_success_at) / 86400 as days_since_success,
         successes.trailing_runs >= 3
         and successes.items_last_run < successes.items_trailing_median / 2 as items_dropped,
+        latest_runs.last_run_extracted,
+        -- of the pages the latest run extracted (carried-forward articles say nothing)
         sources.has_body_selector
-        and selector_use.articles > 0
-        and selector_use.by_selectors = 0 as selectors_matched_nothing
+        and latest_runs.last_run_extracted > 0
+        and latest_runs.last_run_by_selectors = 0 as selectors_matched_nothing
 
     from sources
     left join thresholds on sources.cadence = thresholds.cadence
     left join successes on sources.source_id = successes.source_id
     left join latest_runs on sources.source_id = latest_runs.source_id
-    left join selector_use on sources.source_id = selector_use.source_id
     left join new_items on sources.source_id = new_items.source_id
 
 )
@@ -176,7 +149,9 @@ select
             end,
             case
                 when selectors_matched_nothing
-                    then 'layout change? its selectors matched nothing'
+                    then
+                        'layout change? its selectors matched none of the '
+                        || last_run_extracted || ' pages extracted'
             end,
             case
                 when last_run_status in ('failed', 'quarantined')
