@@ -18,6 +18,14 @@ os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="civicpulse-airflo
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`), the tests that share the one nightly run (`demo`)
+    go to one worker, which runs it once."""
+    for item in items:
+        if "demo" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
     """One nightly run through Airflow, as `make demo` does, shared by the tests that query

@@ -43,7 +43,15 @@ def dbt(*args: str, settings: Settings | None = None, warehouse: Path | None = N
         "--profiles-dir",
         str(DBT_PROJECT),
     ]
-    env = {**os.environ, "CIVICPULSE_DATA": str(settings.data_root), "DO_NOT_TRACK": "1"}
+    env = {
+        **os.environ,
+        "CIVICPULSE_DATA": str(settings.data_root),
+        "DO_NOT_TRACK": "1",
+        # dbt's artifacts and logs with the data they describe: two data folders never
+        # share (nor race for) a manifest, and the project folder stays read-only
+        "DBT_TARGET_PATH": str(settings.data_root / ".dbt" / "target"),
+        "DBT_LOG_PATH": str(settings.data_root / ".dbt" / "logs"),
+    }
     if warehouse is not None:
         env["CIVICPULSE_WAREHOUSE"] = str(warehouse)
     log.info("running %s", " ".join(command))
