@@ -11,8 +11,8 @@ dbt is the only writer of the warehouse, and DuckDB allows one writer, so runs n
 import pendulum
 from airflow.sdk import dag, task, teardown
 
-from civicpulse.alerts import on_failure
 from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
+from civicpulse.task_defaults import DEFAULT_ARGS
 
 
 @dag(
@@ -20,7 +20,7 @@ from civicpulse.assets import RAW_INDICES, RAW_NEWS, WAREHOUSE
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "on_failure_callback": on_failure},
+    default_args=DEFAULT_ARGS,
     tags=["civicpulse", "dbt", "warehouse"],
     doc_md=__doc__,
 )

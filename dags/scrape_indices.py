@@ -8,8 +8,8 @@ with its Great Expectations suite, then publishes it or quarantines it with a re
 import pendulum
 from airflow.sdk import dag, task, teardown
 
-from civicpulse.alerts import on_failure
 from civicpulse.assets import RAW_INDICES
+from civicpulse.task_defaults import DEFAULT_ARGS, LANDING_TIMEOUT
 
 
 @dag(
@@ -17,7 +17,7 @@ from civicpulse.assets import RAW_INDICES
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "on_failure_callback": on_failure},
+    default_args=DEFAULT_ARGS,
     tags=["civicpulse", "scrape", "indices"],
     doc_md=__doc__,
 )
@@ -29,7 +29,7 @@ def scrape_indices() -> None:
         assert ds is not None
         return sources_due("indicator_values", ds)  # weekly sources every seventh day
 
-    @task(outlets=[RAW_INDICES])
+    @task(outlets=[RAW_INDICES], execution_timeout=LANDING_TIMEOUT)
     def land(source_name: str, *, ds: str) -> None:
         from civicpulse.tasks import land_or_fail
 

@@ -30,6 +30,7 @@ class Site:
 
     replies: dict[str, list[Reply]]
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    served: list[tuple[str, float, float]] = field(default_factory=list)  # path, start, end
     base: str = ""
 
     def next_reply(self, path: str) -> Reply:
@@ -45,6 +46,7 @@ def serve(replies: dict[str, list[Reply]]) -> Iterator[Site]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            started = time.time()
             site.requests.append((self.path, dict(self.headers)))
             reply = site.next_reply(self.path)
             time.sleep(reply.delay)
@@ -62,8 +64,10 @@ def serve(replies: dict[str, list[Reply]]) -> Iterator[Site]:
             try:
                 self.end_headers()
                 self.wfile.write(reply.body)
+                self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up first (a timeout): what the test wanted
+            site.served.append((self.path, started, time.time()))
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             length = int(self.headers.get("Content-Length", "0"))

@@ -32,6 +32,10 @@ def test_dag_ids_match_file_names_and_house_rules(dag_bag: object) -> None:
         assert dag.tags and dag.doc_md
         assert dag.max_active_runs == 1
         assert all(task.retries >= 2 for task in dag.tasks), dag_id
+        assert all(task.retry_exponential_backoff > 1 for task in dag.tasks), dag_id
+        assert all(task.max_retry_delay for task in dag.tasks), dag_id
+        timeouts = {task.task_id: task.execution_timeout for task in dag.tasks}
+        assert all(timeouts.values()), timeouts  # nothing holds a worker slot forever
         callbacks = [task.on_failure_callback for task in dag.tasks]
         assert all(c is on_failure or on_failure in c for c in callbacks), dag_id
 

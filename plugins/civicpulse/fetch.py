@@ -8,7 +8,8 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from protego import Protego
 
 from civicpulse.archive import WarcArchive
 from civicpulse.charsets import decode_html
+from civicpulse.politeness import HostTurns
 from civicpulse.replay import ReplayAdapter
 from civicpulse.settings import Settings
 
@@ -138,12 +140,13 @@ class Fetcher:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _session: requests.Session = field(init=False)
     _robots: dict[str, Protego | None] = field(init=False, default_factory=dict)
-    _last_request: dict[str, float] = field(init=False, default_factory=dict)
+    _turns: HostTurns = field(init=False)
     _crawl_delay: dict[str, float] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._session = requests.Session()
         self._session.headers["User-Agent"] = self.settings.user_agent
+        self._turns = HostTurns(self.settings.data_root / ".politeness", self.sleep)
         if self.settings.replay_dir is not None:
             replay = ReplayAdapter(self.settings.replay_dir)
             self._session.mount("http://", replay)
@@ -194,11 +197,13 @@ class Fetcher:
         """POST a form and return its JSON answer: an OAuth token request. Registry hosts only,
         no redirects, no retries, and never archived or logged, as both ways carry secrets."""
         self._check_allowed(url)
-        self._wait_turn(url)
         try:
-            with self._session.post(
-                url, data=dict(form), timeout=self.settings.timeout_s, allow_redirects=False
-            ) as response:
+            with (
+                self._turn(url),
+                self._session.post(
+                    url, data=dict(form), timeout=self.settings.timeout_s, allow_redirects=False
+                ) as response,
+            ):
                 self.stats.requests += 1
                 status = response.status_code
                 body = response.content[: self.settings.max_response_bytes]
@@ -240,9 +245,9 @@ class Fetcher:
     ) -> _Raw:
         """One logical request: polite delay, bounded retries, archived response."""
         for attempt in range(self.settings.max_retries + 1):
-            self._wait_turn(url)
             try:
-                raw = self._send(url, headers or {}, accept)
+                with self._turn(url):
+                    raw = self._send(url, headers or {}, accept)
             except _TRANSIENT_ERRORS as error:
                 self.stats.errors += 1
                 reason = _reason(error)
@@ -298,19 +303,17 @@ class Fetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _wait_turn(self, url: str) -> None:
-        """Wait out the host's delay: ours, or its robots.txt Crawl-delay if longer (a replayed
-        site costs nobody anything, so replay waits only for ours)."""
+    @contextmanager
+    def _turn(self, url: str) -> Iterator[None]:
+        """The host to ourselves for one request (see `politeness`), after its delay: ours,
+        or its robots.txt Crawl-delay if longer (a replayed site costs nobody anything, so
+        replay waits only for ours)."""
         host = urlsplit(url).hostname or ""
-        last = self._last_request.get(host)
         delay = self.settings.crawl_delay_s
         if self.settings.replay_dir is None:
             delay = max(delay, self._crawl_delay.get(host, 0.0))
-        if last is not None:
-            remaining = delay - (time.monotonic() - last)
-            if remaining > 0:
-                self.sleep(remaining)
-        self._last_request[host] = time.monotonic()
+        with self._turns.turn(host, delay):
+            yield
 
     def _back_off(self, url: str, attempt: int, retry_after: str | None, reason: str) -> None:
         delay = _retry_after_seconds(retry_after)
