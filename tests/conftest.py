@@ -20,10 +20,12 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test`), the tests that share the one nightly run (`demo`)
-    go to one worker, which runs it once."""
+    go to one worker, which runs it once; and the slow tests (the nightly runs through
+    Airflow) are handed out first, so no worker is left with a long one at the end."""
     for item in items:
         if "demo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("demo"))
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)  # stable: e2e first
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from civicpulse.archive import ArchivedResponse, read_responses, warc_files
 from civicpulse.registry import REGISTRY_PATH
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.e2e
 BLOG = ("partnersglobal", "www.partnersglobal.org", "news.peace-example.org")
 # …and a conflict dataset published as a zipped CSV (UCDP's battle deaths release).
 DATA = ("ucdp_brd", "ucdp.uu.se", "data.peace-example.org")
+ORIGINALS = {BLOG[0], DATA[0]}
 ENTRIES = """
 - name: peace_example
   adapter: feed
@@ -66,8 +68,11 @@ def test_sources_added_with_one_entry_each_reach_the_marts(
     site = edited_snapshot(root / "site", {})
     add_recording(site, "peace_example", blog)
     add_recording(site, "peace_example_deaths", data)
+    # The registry as a deployment keeps it, cut to the two sources the new ones copy (so
+    # each lands beside its original without a clash), plus the two new entries.
+    kept = [e for e in yaml.safe_load(REGISTRY_PATH.read_text()) if e["name"] in ORIGINALS]
     registry = root / "sources.yml"
-    registry.write_text(REGISTRY_PATH.read_text(encoding="utf-8") + ENTRIES, encoding="utf-8")
+    registry.write_text(yaml.safe_dump(kept, sort_keys=False) + ENTRIES, encoding="utf-8")
     env = airflow_env(root) | {"CIVICPULSE_REGISTRY": str(registry), "CIVICPULSE_REPLAY": str(site)}
 
     logs = "".join(
