@@ -19,7 +19,7 @@ TARGET_S = 1.0
 PROBE = """
 import json, sys, time
 from airflow.dag_processing.dagbag import DagBag
-bag = DagBag(dag_folder=sys.argv[1], include_examples=False)
+bag = DagBag(dag_folder=sys.argv[1])
 assert not bag.import_errors, bag.import_errors
 (stat,) = bag.dagbag_stats
 print(json.dumps({"seconds": stat.duration.total_seconds(), "dags": stat.dag_num}))

@@ -176,6 +176,7 @@ def report() -> str:
     outputs = {
         "Report site": settings.reports_root / "site" / "index.html",
         "dbt docs": settings.reports_root / "dbt_docs" / "index.html",
+        "Data quality (GX Data Docs)": settings.reports_root / "data_docs" / "index.html",
         "Parquet exports": settings.exports_root / "manifest.json",
     }
     lines += ["", *(f"{name}: {path}" for name, path in outputs.items() if path.exists())]

@@ -245,7 +245,7 @@ def validate(frame: pd.DataFrame, suite_name: str, key_columns: list[str]) -> Va
         for r in result.results
         if not r.success
     ]
-    gx_result: dict[str, Any] = result.to_json_dict()  # type: ignore[no-untyped-call]
+    gx_result: dict[str, Any] = result.to_json_dict()
     outcomes = [_outcome(outcome) for outcome in gx_result["results"]]
     return ValidationReport(
         suite_name, len(result.results), len(frame), failed, outcomes, _trimmed(gx_result)
