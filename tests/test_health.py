@@ -80,6 +80,10 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
         quarantined=1,
         report=aside,
     ).save(settings.runs_root)
+    # ...and the content guard refused two of endvawnow's pages (soft 404s).
+    RunSummary(
+        source="endvawnow", entity="articles", ds="2026-11-20", status="published", refused=2
+    ).save(settings.runs_root)
     build_warehouse(settings)
 
     rows = health(settings)
@@ -92,7 +96,10 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
         "latest run quarantined: quarantine/ndi/articles/2026-11-20/report.md"
     ]
     assert rows["partnersglobal"]["alarms"] == [f"latest run set 1 records aside: {aside}"]
-    assert rows["endvawnow"]["alarms"] == []
+    assert rows["endvawnow"]["alarms"] == [
+        "latest run refused 2 pages (soft 404 or most text lost): see its run summary"
+    ]
+    assert rows["fsi"]["alarms"] == []
 
 
 @pytest.mark.e2e

@@ -59,6 +59,7 @@ latest_runs as (
         ds as last_run_ds,
         detail as last_run_detail,
         quarantined as last_run_set_aside,
+        refused as last_run_refused,
         extracted as last_run_extracted,
         by_selectors as last_run_by_selectors
     from runs
@@ -102,6 +103,7 @@ assessed as (
         latest_runs.last_run_status,
         latest_runs.last_run_detail,
         latest_runs.last_run_set_aside,
+        latest_runs.last_run_refused,
         coalesce(successes.successful_runs, 0) as successful_runs,
         epoch(now() - successes.last_success_at) / 86400 as days_since_success,
         successes.trailing_runs >= 3
@@ -162,6 +164,12 @@ select
                     then
                         'latest run set ' || last_run_set_aside
                         || ' records aside: ' || coalesce(last_run_detail, '')
+            end,
+            case
+                when last_run_refused > 0
+                    then
+                        'latest run refused ' || last_run_refused
+                        || ' pages (soft 404 or most text lost): see its run summary'
             end
         ],
         lambda alarm: alarm is not null
