@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import tempfile
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from civicpulse.dq import stored_validations
+from civicpulse.files import replaced_folder
 from civicpulse.quality import SuiteError, expectations_dir, load_suite_definition
 from civicpulse.settings import Settings, load_settings
 
@@ -69,19 +68,14 @@ def build_data_docs(settings: Settings | None = None) -> Path:
     documents = stored_validations(settings)
 
     final = settings.reports_root / SITE
-    final.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in final.parent.glob(f".{SITE}.*"):  # a crashed build's
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = final.with_name(f".{SITE}.{uuid.uuid4().hex}.tmp")
-    try:
-        with tempfile.TemporaryDirectory(prefix="civicpulse-gx-") as project:
-            context = _context(Path(project))
-            suites = _add_suites(context)
-            results = _add_results(context, documents)
-            _render(context, staging)
-        _swap_in(staging, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with (
+        replaced_folder(final) as staging,
+        tempfile.TemporaryDirectory(prefix="civicpulse-gx-") as project,
+    ):
+        context = _context(Path(project))
+        suites = _add_suites(context)
+        results = _add_results(context, documents)
+        _render(context, staging)
     log.info("data docs: %d suites, %d validation results in %s", suites, results, final)
     return final / "index.html"
 
@@ -191,18 +185,3 @@ def _render(context: Any, folder: Path) -> None:
             [jinja2.DictLoader(OFFLINE_TEMPLATES), view.env.loader]
         )
     builder.build()
-
-
-def _swap_in(staging: Path, final: Path) -> None:
-    """Put the folder `staging` at `final` with two renames (old aside, new in), so `final`
-    is a whole site, or for an instant none; then remove the old site."""
-    old = final.with_name(f".{SITE}.{uuid.uuid4().hex}.old")
-    if final.exists():
-        os.replace(final, old)
-    try:
-        os.replace(staging, final)
-    except OSError:
-        if old.exists():
-            os.replace(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,3 +37,28 @@ def durable_replace(staged: Path, path: Path) -> None:
         os.fsync(folder)  # the rename itself
     finally:
         os.close(folder)
+
+
+@contextmanager
+def replaced_folder(final: Path) -> Iterator[Path]:
+    """A staging folder beside `final` to fill; when the block ends without error it takes
+    `final`'s place with two renames (the old one aside, the new one in), so a reader finds
+    a whole folder, or for an instant none. A crashed run's staging folders are removed."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in final.parent.glob(f".{final.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    staging = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        yield staging
+        old = final.with_name(f".{final.name}.{uuid.uuid4().hex}.old")
+        if final.exists():
+            os.replace(final, old)
+        try:
+            os.replace(staging, final)
+        except OSError:
+            if old.exists():
+                os.replace(old, final)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -5,10 +5,8 @@ site; its pages link relatively and bundle their scripts, so it works offline fr
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from civicpulse.exports import warehouse_version
+from civicpulse.files import replaced_folder
 from civicpulse.settings import Settings, load_settings
 from civicpulse.site.content import load_content
 from civicpulse.site.history import last_success, run_history
@@ -34,17 +33,10 @@ def render_site(settings: Settings | None = None) -> Path:
     history = run_history(settings.runs_root)
 
     final = settings.reports_root / "site"
-    final.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in final.parent.glob(".site.*"):  # a crashed render's
-        shutil.rmtree(leftover, ignore_errors=True)
-    staging = final.with_name(f".site.{uuid.uuid4().hex}.tmp")
-    try:
+    with replaced_folder(final) as staging:
         pages = write_site(
             staging, content, history, version=warehouse_version(settings.warehouse_path)
         )
-        _swap_in(staging, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     log.info("report site: %d pages in %s", pages, final)
     return final / "index.html"
 
@@ -118,18 +110,3 @@ def _external(url: object) -> str | None:
     """`url` if it is a web address: a scraped `javascript:` link never becomes a link."""
     text = str(url or "")
     return text if urlsplit(text).scheme in ("http", "https") else None
-
-
-def _swap_in(staging: Path, final: Path) -> None:
-    """Put the folder `staging` at `final` with two renames (old aside, new in), so `final`
-    is a whole site, or for an instant none; then remove the old site."""
-    old = final.with_name(f".site.{uuid.uuid4().hex}.old")
-    if final.exists():
-        os.replace(final, old)
-    try:
-        os.replace(staging, final)
-    except OSError:
-        if old.exists():
-            os.replace(old, final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
