@@ -5,6 +5,8 @@ politely (robots.txt, delays, retries), archives every response to WARC, validat
 with its Great Expectations suite, then publishes it or quarantines it with a report.
 """
 
+from typing import Any
+
 import pendulum
 from airflow.sdk import dag, task, teardown
 
@@ -29,11 +31,18 @@ def scrape_indices() -> None:
         assert ds is not None
         return sources_due("indicator_values", ds)  # weekly sources every seventh day
 
-    @task(outlets=[RAW_INDICES], execution_timeout=LANDING_TIMEOUT)
+    @task(execution_timeout=LANDING_TIMEOUT)
     def land(source_name: str, *, ds: str) -> None:
         from civicpulse.tasks import land_or_fail
 
         land_or_fail(source_name, ds)
+
+    @teardown  # once every source is done, whatever happened: one build per night
+    @task(outlets=[RAW_INDICES])
+    def announce(*, ds: str, outlet_events: Any) -> None:
+        from civicpulse.changes import announcement
+
+        outlet_events[RAW_INDICES].extra = announcement("indicator_values", ds)  # shown in the UI
 
     @teardown  # runs whatever happened, without hiding a failed source from the run's state
     def report() -> None:
@@ -41,7 +50,7 @@ def scrape_indices() -> None:
 
         print(report())
 
-    land.expand(source_name=list_sources()) >> report()
+    land.expand(source_name=list_sources()) >> [announce(), report()]
 
 
 scrape_indices()

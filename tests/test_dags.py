@@ -51,3 +51,27 @@ def test_dag_files_do_not_import_heavy_libraries(path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO_ROOT
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("dag_id", ["scrape_news", "scrape_indices"])
+def test_a_landing_dag_announces_its_asset_once_when_every_source_is_done(
+    dag_bag: object, dag_id: str
+) -> None:
+    dag = dag_bag.dags[dag_id]  # type: ignore[attr-defined]
+    producers = {task.task_id: task for task in dag.tasks if task.outlets}
+    assert set(producers) == {"announce"}  # not the mapped `land`: one event per source
+    announce = producers["announce"]
+    assert announce.is_teardown  # runs when one source failed, too
+    assert "land" in announce.upstream_task_ids
+
+
+def test_the_warehouse_is_built_after_both_landing_dags_not_after_either(dag_bag: object) -> None:
+    from airflow.sdk.definitions.asset import AssetAll
+
+    from civicpulse.assets import RAW_INDICES, RAW_NEWS
+
+    dag = dag_bag.dags["build_warehouse"]  # type: ignore[attr-defined]
+    condition = dag.timetable.asset_condition
+    assert isinstance(condition, AssetAll)
+    assert set(condition.objects) == {RAW_NEWS, RAW_INDICES}
+    assert dag.task_dict["enrich_articles"].upstream_task_ids == {"check_for_changes"}

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from civicpulse.files import durable_replace, replaced_atomically
@@ -82,6 +83,7 @@ def build_warehouse(
     from civicpulse.provenance import index_archive
 
     settings = settings or load_settings()
+    started = datetime.now(UTC)
     steps = Steps()
     with steps("prepare"):
         quarantine_unreadable(settings)  # one unreadable file must not stop the build
@@ -121,7 +123,7 @@ def build_warehouse(
                         warehouse=building,
                     )
             with steps("checkpoint"):
-                _checkpoint(building, project)
+                _checkpoint(building, project, started)
         except BaseException:
             _remove(building)
             log.error("the build failed: the previous warehouse is untouched: %s", warehouse)
@@ -190,30 +192,39 @@ def project_fingerprint() -> str:
 
 def built_with(warehouse: Path) -> str | None:
     """The project fingerprint the warehouse was built with; None if there is none."""
+    record = build_record(warehouse)
+    return record[0] if record else None
+
+
+def build_record(warehouse: Path) -> tuple[str, datetime] | None:
+    """The project fingerprint the warehouse was built with and when that build began to
+    read its inputs (so a landing that finished during the build counts as after it)."""
     import duckdb
 
     if not warehouse.exists():
         return None
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         try:
-            ((fingerprint,),) = connection.execute(
-                "select project_fingerprint from main.civicpulse_build"
+            ((fingerprint, started),) = connection.execute(
+                "select project_fingerprint, inputs_read_at from main.civicpulse_build"
             ).fetchall()
+        except duckdb.BinderException:  # written before builds recorded their start
+            return None
         except duckdb.CatalogException:
             return None
-    return str(fingerprint)
+    return str(fingerprint), datetime.fromisoformat(started)
 
 
-def _checkpoint(path: Path, project: str) -> None:
-    """Record what built the warehouse, then fold the write-ahead log into the file, so
-    the file alone is the warehouse."""
+def _checkpoint(path: Path, project: str, started: datetime) -> None:
+    """Record what built the warehouse and from when, then fold the write-ahead log into
+    the file, so the file alone is the warehouse."""
     import duckdb
 
     with duckdb.connect(str(path)) as connection:
         connection.execute(
             "create or replace table main.civicpulse_build as "
-            "select ? as project_fingerprint, now() as built_at",
-            [project],
+            "select ? as project_fingerprint, ? as inputs_read_at, now() as built_at",
+            [project, started.isoformat()],
         )
         connection.execute("checkpoint")
     with path.open("rb") as handle:  # on disk before the rename makes it the warehouse
