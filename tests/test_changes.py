@@ -62,7 +62,9 @@ def test_a_quiet_night_does_not_rebuild(settings: Settings) -> None:
     ],
     ids=lambda counts: next(iter(counts)) if "status" not in counts else counts["status"],
 )
-def test_a_night_that_changed_something_rebuilds(settings: Settings, counts: dict) -> None:
+def test_a_night_that_changed_something_rebuilds(
+    settings: Settings, counts: dict[str, object]
+) -> None:
     land(settings, "partnersglobal", DAY, new=15)
     build(settings)
     land(settings, "ndi", NEXT_DAY)
