@@ -30,7 +30,7 @@ from civicpulse.task_defaults import DEFAULT_ARGS
 )
 def build_warehouse() -> None:
     @task
-    def check_for_changes(*, triggering_asset_events: Any) -> str:
+    def check_for_changes(*, triggering_asset_events: Any = None) -> str:
         from airflow.sdk.exceptions import AirflowSkipException
 
         from civicpulse.changes import why_build

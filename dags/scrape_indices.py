@@ -39,9 +39,10 @@ def scrape_indices() -> None:
 
     @teardown  # once every source is done, whatever happened: one build per night
     @task(outlets=[RAW_INDICES])
-    def announce(*, ds: str, outlet_events: Any) -> None:
+    def announce(*, ds: str | None = None, outlet_events: Any = None) -> None:
         from civicpulse.changes import announcement
 
+        assert ds is not None  # Airflow passes the run's day
         outlet_events[RAW_INDICES].extra = announcement("indicator_values", ds)  # shown in the UI
 
     @teardown  # runs whatever happened, without hiding a failed source from the run's state
