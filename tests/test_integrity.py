@@ -42,13 +42,17 @@ def test_an_interrupted_runs_leftovers_are_removed_by_the_next(settings: Setting
     land_source(SOURCE, "2026-11-20", settings)
     staged = settings.raw_root / SOURCE / ENTITY / ".2026-11-21.1234.parquet.tmp"
     partial = settings.archive_root / SOURCE / "2026-11-21_20261121T020000Z.warc.gz.part"
+    summary = settings.runs_root / SOURCE / ".2026-11-21.json.5678.tmp"
+    validation = settings.data_root / "quality" / SOURCE / ENTITY / ".2026-11-21.json.9abc.tmp"
     staged.write_bytes(b"PAR1 half a batch")
     partial.write_bytes(b"half an archive")
+    summary.write_text('{"source": "partner')
+    validation.write_text('{"suite": ')
 
     land_source(SOURCE, "2026-11-21", settings)
 
-    assert not staged.exists() and not partial.exists()
-    assert not list((settings.raw_root / SOURCE).rglob("*.tmp"))
+    assert not any(path.exists() for path in (staged, partial, summary, validation))
+    assert not list(settings.data_root.rglob("*.tmp"))
     assert not list((settings.archive_root / SOURCE).glob("*.part"))
 
 

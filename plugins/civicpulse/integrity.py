@@ -16,12 +16,17 @@ log = logging.getLogger(__name__)
 
 def remove_leftovers(settings: Settings, source: str) -> list[Path]:
     """Delete what a crashed run of `source` left half-written: staged `.tmp` files in its
-    raw folder and `.part` archives. Call it only where no other run of the source is going
-    on (a run of one source is one task)."""
-    leftovers = [
-        *(settings.raw_root / source).rglob(".*.tmp"),
-        *(settings.archive_root / source).glob("*.part"),
+    raw, run-summary, validation and quarantine folders, and `.part` archives. Call it only
+    where no other run of the source is going on (a run of one source is one task)."""
+    from civicpulse.dq import quality_root
+
+    roots = (settings.raw_root, settings.runs_root, quality_root(settings))
+    staged = [
+        path
+        for root in (*roots, settings.quarantine_root)
+        for path in (root / source).rglob(".*.tmp")
     ]
+    leftovers = [*filter(Path.is_file, staged), *(settings.archive_root / source).glob("*.part")]
     for leftover in leftovers:
         leftover.unlink(missing_ok=True)
         log.warning("%s: removed %s, left by an interrupted run", source, leftover)
