@@ -1,15 +1,18 @@
-"""The production Airflow configuration of docker-compose.yaml, proven natively.
+"""The production Airflow configuration of docker-compose.yaml, proven natively, on two workers.
 
 test_e2e.py runs the DAGs on SQLite with tasks executed in-process; production runs them with
-the CeleryExecutor: PostgreSQL metadata DB, Redis broker, PostgreSQL result backend, tasks on a
-separate `airflow celery worker` reporting to the api-server's Execution API. No Docker engine
-exists here, so this test runs that stack as native processes against the PostgreSQL and Redis
-of the machine, with the environment keys of the compose file's `x-airflow-common` (its literal
-values verbatim; hosts, paths and secrets replaced by local ones).
+the CeleryExecutor: PostgreSQL metadata DB, Redis broker, PostgreSQL result backend, tasks on
+`airflow celery worker`s reporting to the api-server's Execution API. No Docker engine exists
+here, so this test runs that stack as native processes against the PostgreSQL and Redis of the
+machine, with the environment keys of the compose file's `x-airflow-common` (its literal values
+verbatim; hosts, paths and secrets replaced by local ones; the secrets, as in compose, read by
+`_CMD` settings from files).
 
-`airflow dags test --use-executor` plays the scheduler: it queues each task instance through the
-CeleryExecutor (Redis) and reads the results back. The worker's log ties every task instance to
-a Celery task, and the result backend holds that task's SUCCESS.
+Two workers stand for two hosts (each names its host through `[core] hostname_callable`).
+`airflow dags test --use-executor` plays the scheduler: it queues each task instance of the
+three nightly DAGs through the CeleryExecutor (Redis) and reads the results back. Both
+workers' hosts appear on the task instances, each worker's log ties its task instances to
+Celery tasks, the result backend holds their SUCCESS, and the warehouse is built.
 
 Without PostgreSQL or Redis on 127.0.0.1 the test skips, except under CI (env `CI` set), where
 it fails: CI has both services, and a skip there would hide a broken build.
@@ -17,6 +20,7 @@ it fails: CI has both services, and a skip there would hide a broken build.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -43,7 +47,9 @@ from cryptography.fernet import Fernet
 from psycopg2 import sql
 
 from civicpulse.settings import REPO_ROOT, load_settings
+from civicpulse.warehouse import sources_in_marts
 from tests.conftest import FIXTURES
+from tests.processes import processes_of
 
 pytestmark = pytest.mark.e2e
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -127,6 +133,18 @@ def compose_airflow_env() -> dict[str, str | None]:
     return environment
 
 
+def secret_file(folder: Path, name: str, value: str) -> str:
+    """A native stand-in for a Docker secret: the value in a file, and the `_CMD` reading it."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    (folder / name).write_text(value)
+    return f"cat {folder / name}"
+
+
+def from_cmd(env: dict[str, str], key: str) -> str:
+    """What Airflow reads for `key` through its `<key>_CMD` (a `cat` of a file here)."""
+    return Path(env[f"{key}_CMD"].removeprefix("cat ")).read_text()
+
+
 @pytest.fixture
 def env(tmp_path: Path, metadata_db: str, redis_db: int) -> dict[str, str]:
     """The compose environment made native, on a freshly migrated metadata DB."""
@@ -134,22 +152,35 @@ def env(tmp_path: Path, metadata_db: str, redis_db: int) -> dict[str, str]:
     assert compose["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     database = f"{POSTGRES}/{metadata_db}"
     api_port = free_port()
+    secret = tmp_path / "secrets"
     native = {
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{HOST}:{api_port}/execution/",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{database}",
-        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://{database}",
-        # The local Redis has no password (compose: redis://:${REDIS_PASSWORD}@redis:6379/0).
-        "AIRFLOW__CELERY__BROKER_URL": f"redis://{HOST}:{REDIS_PORT}/{redis_db}",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD": secret_file(
+            secret, "sql_alchemy_conn", f"postgresql+psycopg2://{database}"
+        ),
+        "AIRFLOW__CELERY__RESULT_BACKEND_CMD": secret_file(
+            secret, "result_backend", f"db+postgresql://{database}"
+        ),
+        # The local Redis has no password (compose: redis_password in the URL).
+        "AIRFLOW__CELERY__BROKER_URL_CMD": secret_file(
+            secret, "broker_url", f"redis://{HOST}:{REDIS_PORT}/{redis_db}"
+        ),
+        "AIRFLOW__CORE__FERNET_KEY_CMD": secret_file(
+            secret, "fernet_key", Fernet.generate_key().decode()
+        ),
+        "AIRFLOW__API_AUTH__JWT_SECRET_CMD": secret_file(
+            secret, "jwt_secret", secrets.token_urlsafe(64)
+        ),
+        "AIRFLOW__API__SECRET_KEY_CMD": secret_file(
+            secret, "api_secret_key", secrets.token_urlsafe(32)
+        ),
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
-        "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
-        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
-        "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "passwords.json"),
         "CIVICPULSE_DATA": str(tmp_path / "data"),
     }
     assert not set(native) - set(compose), "every replaced key must be a compose key"
+    assert {k for k in compose if k.endswith("_CMD")} <= set(native), "compose reads /run/secrets"
     # Values with an interpolation, a container path or no value at all are not literal.
     literal = {
         key: str(value)
@@ -167,8 +198,9 @@ def env(tmp_path: Path, metadata_db: str, redis_db: int) -> dict[str, str]:
         **native,
         "AIRFLOW_HOME": str(tmp_path / "airflow"),
         "CIVICPULSE_REPLAY": str(FIXTURES),
-        # Not in compose (each worker container has its own); a free port avoids clashes here.
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+        # Not in compose, where each worker is a host of its own: see tests/worker_host.py.
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tests.worker_host.hostname",
+        "PYTHONPATH": str(REPO_ROOT),
     }
     airflow(environment, "db", "migrate")
     return environment
@@ -231,14 +263,19 @@ def wait_for(
         time.sleep(0.5)  # polling interval while it imports Airflow and connects
 
 
+WORKERS = ("worker-a", "worker-b")
+
+
 @pytest.fixture
-def worker_log(env: dict[str, str], tmp_path: Path) -> Iterator[Path]:
-    """A real `airflow celery worker` and the api-server, whose Execution API the worker's task
-    processes report to; started together (each takes 10-20 s to import and connect) and both
-    ready. Yields the worker's log."""
+def worker_logs(env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Path]]:
+    """Two real `airflow celery worker`s, each on a host of its own, and the api-server whose
+    Execution API their task processes report to; started together (each takes 10-20 s to
+    import and connect), all ready. Yields each worker's log by host; at the end, every
+    process started is stopped and none is left."""
     api_url = env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"]
-    api_log, log = tmp_path / "api-server.log", tmp_path / "worker.log"
-    broker = Celery(broker=env["AIRFLOW__CELERY__BROKER_URL"])
+    api_log = tmp_path / "api-server.log"
+    logs = {host: tmp_path / f"{host}.log" for host in WORKERS}
+    broker = Celery(broker=from_cmd(env, "AIRFLOW__CELERY__BROKER_URL"))
     stats: dict[str, dict[str, Any]] = {}
 
     def api_healthy() -> bool:
@@ -248,26 +285,42 @@ def worker_log(env: dict[str, str], tmp_path: Path) -> Iterator[Path]:
         except OSError:
             return False
 
-    def worker_answers() -> bool:  # a broadcast like compose's healthcheck (`inspect ping`)
+    def workers_answer() -> bool:  # a broadcast like compose's healthcheck (`inspect ping`)
         stats.update(broker.control.inspect(timeout=1.0).stats() or {})
-        return bool(stats)
+        return len(stats) == len(WORKERS)
+
+    def worker(host: str) -> dict[str, str]:  # a host of its own, with its own log server
+        port = str(free_port())
+        return {
+            **env,
+            "CIVICPULSE_WORKER_HOST": host,
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": port,
+        }
 
     # One uvicorn worker: enough for one run, and light on a 2-core machine.
     api_args = ["--host", HOST, "--port", str(urlsplit(api_url).port), "--workers", "1"]
-    with (
-        closing(broker),
-        serve(env, api_log, "api-server", *api_args) as api_server,
-        serve(env, log, "celery", "worker") as worker,
-    ):
-        wait_for("api-server", api_server, api_log, api_healthy)
-        wait_for("celery worker", worker, log, worker_answers)
-        [worker_stats] = stats.values()
-        assert worker_stats["pool"]["max-concurrency"] == 2  # AIRFLOW__CELERY__WORKER_CONCURRENCY
-        yield log
+    try:
+        with (
+            closing(broker),
+            serve(env, api_log, "api-server", *api_args) as api_server,
+            serve(worker("worker-a"), logs["worker-a"], *celery_worker("worker-a")) as first,
+            serve(worker("worker-b"), logs["worker-b"], *celery_worker("worker-b")) as second,
+        ):
+            wait_for("api-server", api_server, api_log, api_healthy)
+            wait_for("celery workers", first, logs["worker-a"], workers_answer)
+            assert second.poll() is None, logs["worker-b"].read_text()[-3000:]
+            assert {s["pool"]["max-concurrency"] for s in stats.values()} == {2}  # compose's
+            yield logs
+    finally:
+        assert not processes_of(env["AIRFLOW_HOME"]), "processes left running"
+
+
+def celery_worker(host: str) -> tuple[str, ...]:
+    return ("celery", "worker", "--celery-hostname", f"{host}@%h")
 
 
 def metadata(env: dict[str, str], query: str, *params: object) -> list[tuple[object, ...]]:
-    dsn = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("+psycopg2", "")
+    dsn = from_cmd(env, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN").replace("+psycopg2", "")
     with closing(psycopg2.connect(dsn)) as db, db.cursor() as cursor:
         cursor.execute(query, params)
         rows: list[tuple[object, ...]] = cursor.fetchall()
@@ -294,24 +347,41 @@ WORKLOAD = re.compile(
 )
 
 
-def test_news_dag_runs_on_celery_with_postgres_and_redis(
-    env: dict[str, str], worker_log: Path
+def test_the_nightly_dags_run_on_two_celery_workers_with_postgres_and_redis(
+    env: dict[str, str], worker_logs: dict[str, Path]
 ) -> None:
-    airflow(env, "dags", "test", "scrape_news", DAY, "--use-executor")
+    seconds = {}
+    for dag_id in ("scrape_news", "scrape_indices", "build_warehouse"):
+        started = time.perf_counter()
+        airflow(env, "dags", "test", dag_id, DAY, "--use-executor")
+        seconds[dag_id] = round(time.perf_counter() - started, 1)
+    if os.environ.get("CIVICPULSE_BENCH_OUT"):  # `make bench` (benchmarks/bench_celery.py)
+        Path(os.environ["CIVICPULSE_BENCH_OUT"]).write_text(json.dumps(seconds))
 
-    [(run_id, run_state)] = metadata(env, "SELECT run_id, state FROM dag_run")
-    assert run_state == "success"
-    instances = metadata(
-        env, "SELECT id, task_id, state FROM task_instance WHERE run_id = %s", run_id
-    )
-    assert {task_id for _, task_id, _ in instances} == {"list_sources", "land", "report"}
-    assert {state for *_, state in instances} == {"success"}
-
-    # Every task instance went through the broker to the worker ...
-    executed = {m["ti_id"]: m["celery_id"] for m in WORKLOAD.finditer(worker_log.read_text())}
+    runs = metadata(env, "SELECT dag_id, run_id, state FROM dag_run")
+    assert {(dag_id, state) for dag_id, _, state in runs} == {
+        ("scrape_news", "success"),
+        ("scrape_indices", "success"),
+        ("build_warehouse", "success"),
+    }
+    instances = metadata(env, "SELECT id, task_id, state, hostname FROM task_instance")
+    assert {state for _, _, state, _ in instances} == {"success"}
+    # Tasks ran on both hosts ...
+    assert {hostname for *_, hostname in instances} == set(WORKERS)
+    # ... each went through the broker to the worker of the host it names ...
+    executed: dict[str, str] = {}
+    for host, log in worker_logs.items():
+        on_host = {m["ti_id"]: m["celery_id"] for m in WORKLOAD.finditer(log.read_text())}
+        assert on_host, f"{host} executed nothing"
+        assert {str(ti) for ti, *_, name in instances if name == host} == set(on_host), host
+        executed |= on_host
     assert set(executed) == {str(ti_id) for ti_id, *_ in instances}
-    # ... and the worker stored each Celery task's success in the PostgreSQL result backend.
+    # ... and the workers stored each Celery task's success in the PostgreSQL result backend.
     assert final_celery_states(env, executed.values()) == {"SUCCESS"}
 
-    partition = load_settings(env).raw_root / "partnersglobal" / "articles" / f"{DAY}.parquet"
+    settings = load_settings(env)
+    partition = settings.raw_root / "partnersglobal" / "articles" / f"{DAY}.parquet"
     assert pq.read_metadata(partition).num_rows == 15  # every post the REST API lists
+    landed = {path.parts[-3] for path in settings.raw_root.glob(f"*/*/{DAY}.parquet")}
+    in_marts = sources_in_marts(settings.warehouse_path)
+    assert landed == in_marts["articles"] | in_marts["indicator_values"]
