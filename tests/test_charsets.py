@@ -49,3 +49,20 @@ def test_an_unknown_label_on_bytes_that_are_not_utf8_fails_the_page_naming_it() 
     with pytest.raises(UnknownCharset, match=r"a: declares charset 'x-no-such-charset'"):
         decode_html(page(""), "x-no-such-charset", URL)
     assert issubclass(UnknownCharset, ValueError)  # a per-page failure in articles.collect
+
+
+def test_the_extractor_reads_the_page_as_decoded_not_as_its_declaration_says_again() -> None:
+    """The text is parsed once decoded; a declaration left in it must not make the parser
+    decode the (now UTF-8) text as Latin-1 a second time."""
+    from datetime import UTC, datetime
+
+    from requests.structures import CaseInsensitiveDict
+
+    from civicpulse.extract import extract_article
+    from civicpulse.fetch import Page
+
+    body = page('<meta charset="iso-8859-1"><title>Guinée</title>').replace(b"<p>", b"<article><p>")
+    headers = CaseInsensitiveDict({"Content-Type": "text/html"})
+    fetched = Page(URL, 200, headers, body, datetime(2026, 11, 20, tzinfo=UTC), None)
+    record = extract_article(fetched, {"title": "title", "body": "article"}, "example")
+    assert (record["title"], record["body"]) == ("Guinée", TEXT)

@@ -14,7 +14,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from civicpulse import extract
+from civicpulse import dom, extract
 from civicpulse.archive import read_responses, warc_files
 from civicpulse.fetch import Fetcher, Page
 from civicpulse.registry import get_source
@@ -322,8 +322,8 @@ def test_minor_language_under_a_fifth_is_not_listed() -> None:
 
 def test_language_falls_back_to_html_lang_without_detectable_text() -> None:
     assert extract.body_languages(["2019", "•"]) == []
-    soup = BeautifulSoup('<html lang="fr-FR"><body><p>2019</p></body></html>', "lxml")
-    assert extract._declared_languages(extract.declared_metadata(soup)) == ["fr"]
+    tree = dom.parse('<html lang="fr-FR"><body><p>2019</p></body></html>')
+    assert extract._declared_languages(extract.declared_metadata(tree)) == ["fr"]
 
 
 # --- other recorded sites, when they are recorded ---------------------------------------

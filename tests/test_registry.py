@@ -116,6 +116,11 @@ def changed(source: dict[str, Any], **options: Any) -> dict[str, Any]:
             "integer (got 'many')",
         ),
         (changed(NDI, refresh_days=-1), "options.refresh_days: Input should be greater than"),
+        (
+            changed(NDI, article={"body": "div.entry-content >"}),
+            "options.article.body: not a CSS selector the extractor can use: "
+            "'div.entry-content >': Expected selector",
+        ),
         ({**NDI, "adapter": "sitemap", "options": {"include": "(news"}}, "options.include: not a"),
         ({**CPI, "options": {}}, "adapter download needs options.parser; adapter download needs"),
         (changed(CPI, parser="cpi_2024"), "options.parser: unknown parser 'cpi_2024'; known: "),

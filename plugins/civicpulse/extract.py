@@ -18,18 +18,22 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
-import trafilatura
-from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.core import bare_extraction, determine_returnstring
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura.settings import Document, Extractor
 
+from civicpulse import dom
 from civicpulse.fetch import Page
 from civicpulse.records import Record, clean_text
 
@@ -44,11 +48,19 @@ _SUMMARY_CHARS = 300
 # trafilatura's XML elements as the HTML blocks they were ("list" is ol or ul by its rend).
 _TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote", "code": "pre"}
 _DEFAULT_BOILERPLATE = "script, style"
+# A list item's prose, less its nested items' (the text whose nearest `li` is the item).
+_ITEM_TEXT = etree.XPath(
+    f"{dom.PROSE_TEXT}[count(ancestor::li[1] | $item) = 1]", smart_strings=False
+)
 # Article types first: Yoast's @graph also holds a WebPage whose dates describe the page.
 _ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting"}
 _PAGE_TYPES = {"WebPage"}
 # A language must hold this share of the body's (detected) characters to be listed.
 _MIN_LANGUAGE_SHARE = 0.2
+# lingua reads at most about this much of a body: a block's language shows in its first
+# sentences, and a section in another language spans several blocks.
+_BLOCK_HEAD_CHARS = 300
+_LANGUAGE_SAMPLE_CHARS = 3_000
 _LANGUAGES = (Language.ENGLISH, Language.FRENCH, Language.SPANISH)
 # A date without a time zone is in the future only when no zone on Earth has reached it yet.
 _EARLIEST_ZONE = timedelta(hours=14)
@@ -117,39 +129,40 @@ def extract_article(
     page: Page, selectors: Mapping[str, str], source_id: str, stated: Stated = NOTHING_STATED
 ) -> Record:
     """One article record from a page: structured data, feed, then selectors, then generic."""
-    soup = BeautifulSoup(page.text, "lxml")
-    declared = declared_metadata(soup)  # before the body step, which removes scripts in place
-    title, title_source = _first_text(_title_evidence(declared, stated, soup, selectors, page.text))
+    tree = dom.parse(page.text)  # once: every step below reads this tree or a copy of it
+    declared = declared_metadata(tree)  # before the body step, which removes scripts in place
+    generic = Generic(tree, selectors, page.fetched_at)
+    title, title_source = _first_text(_title_evidence(declared, stated, tree, selectors, generic))
     if not title:
         raise ExtractionError(
             f"{page.url}: no title (no JSON-LD headline or og:title, selector "
             f"{selectors.get('title')!r} matched nothing, no generic title)"
         )
-    blocks, body_source = _body(page, soup, selectors, title)
+    blocks, body_source = _body(page, tree, selectors, title, generic)
     if not blocks:
         raise ExtractionError(
             f"{page.url}: no body (selector {selectors.get('body')!r} matched no text, "
             "generic extraction found none)"
         )
     published, date_source = _first_date(
-        _published_evidence(declared, stated, soup, selectors, page.text, page.fetched_at), page
+        _published_evidence(declared, stated, tree, selectors, generic), page
     )
-    updated, _ = _first_date(_updated_evidence(declared, stated, soup, selectors), page)
+    updated, _ = _first_date(_updated_evidence(declared, stated, tree, selectors), page)
     languages = body_languages(blocks) or _declared_languages(declared)
     return {
         "source_id": source_id,
-        "url": canonical_url(soup, page.url),
+        "url": canonical_url(tree, page.url),
         "title": title,
         "published_date": published,
         "updated_date": updated,
         "date_source": date_source,
         "title_source": title_source,
         "body_source": body_source,
-        "authors": _authors(declared, stated, soup, selectors),
+        "authors": _authors(declared, stated, tree, selectors),
         "language": languages[0] if languages else None,
         "languages": languages,
-        "content_type": _content_type(declared, soup, selectors),
-        "tags": _tags(declared, soup, selectors),
+        "content_type": _content_type(declared, tree, selectors),
+        "tags": _tags(declared, tree, selectors),
         "body": "\n\n".join(blocks),
         "summary": _summary(declared, blocks, title),
         "extractor": EXTRACTOR,
@@ -158,31 +171,86 @@ def extract_article(
     }
 
 
+class Generic:
+    """The generic steps (trafilatura, htmldate), run only when the page's own evidence is
+    missing, on one copy of the page without the source's boilerplate and comments: left
+    in, a share widget's "Share this:" heading can pass for the title, and related items
+    carry dates of their own. A copy, so the selector steps still read the page as it is."""
+
+    def __init__(self, tree: HtmlElement, selectors: Mapping[str, str], fetched_at: datetime):
+        self._tree, self._selectors, self._fetched_at = tree, selectors, fetched_at
+
+    @cached_property
+    def page(self) -> HtmlElement:
+        page = deepcopy(self._tree)
+        etree.strip_tags(page, etree.Comment, etree.ProcessingInstruction)
+        dom.strip(page, self._selectors.get("boilerplate", _DEFAULT_BOILERPLATE))
+        return page
+
+    def title(self) -> str | None:
+        """trafilatura's title (`extract_metadata`'s steps for it, without its costly rest)."""
+        metadata = examine_meta(self.page)
+        try:
+            metadata = extract_meta_json(self.page, metadata)
+        except Exception as error:  # noqa: BLE001 - trafilatura guards this call the same way
+            log.warning("ignoring trafilatura's JSON metadata error: %s", error)
+        return metadata.title or extract_title(self.page)
+
+    def body(self) -> list[str]:
+        """trafilatura's main text as blocks, like the selector path's. Read from its XML,
+        which keeps what its HTML output loses: whether a list is numbered."""
+        # `trafilatura.extract`'s steps, less the fingerprint its XML output carries (a
+        # simhash of the text: a fifth of its time on a small page, and not needed here).
+        options = Extractor(output_format="xml", precision=True, comments=False)
+        document = bare_extraction(self.page, options=options)
+        if not isinstance(document, Document):
+            return []
+        doc = etree.fromstring(determine_returnstring(document, options).encode("utf-8"))
+        for element in doc.iter(*_TRAFILATURA_TAGS):
+            if element.tag == "list":
+                element.tag = "ol" if str(element.get("rend", "")).startswith("ol") else "ul"
+            else:
+                element.tag = _TRAFILATURA_TAGS[element.tag]
+        main = doc.find("main")
+        return body_text_blocks(main) if main is not None else []
+
+    def published(self) -> str | None:
+        # Markup only (no extensive search): in running text htmldate takes copyright years
+        # and related-article dates for the article's own date.
+        return htmldate.find_date(
+            self.page,
+            extensive_search=False,
+            original_date=True,
+            max_date=self._fetched_at.date().isoformat(),
+        )
+
+
 # --- structured data ---------------------------------------------------------------------
 
 
-def declared_metadata(soup: BeautifulSoup) -> Declared:
+def declared_metadata(tree: HtmlElement) -> Declared:
     """Parse the page's JSON-LD, meta tags and <html lang> once."""
-    nodes = _json_ld_nodes(soup)
+    nodes = _json_ld_nodes(tree)
     typed = [n for n in nodes if _types(n) & _ARTICLE_TYPES] + [
         n for n in nodes if _types(n) & _PAGE_TYPES and not _types(n) & _ARTICLE_TYPES
     ]
     by_id = {str(n["@id"]): n for n in nodes if isinstance(n.get("@id"), str)}
     meta: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
+    for tag in tree.iter("meta"):
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         if key and tag.get("content"):
-            meta.setdefault(str(key).lower(), []).append(str(tag["content"]))
-    html = soup.find("html")
-    lang = (html.get("lang") or html.get("xml:lang")) if isinstance(html, Tag) else None
-    return Declared(typed, by_id, meta, _iso_language(str(lang)) if lang else None)
+            meta.setdefault(key.lower(), []).append(tag.get("content"))
+    lang = tree.get("lang") or tree.get("xml:lang")
+    return Declared(typed, by_id, meta, _iso_language(lang) if lang else None)
 
 
-def _json_ld_nodes(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _json_ld_nodes(tree: HtmlElement) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
-            data = json.loads(script.get_text())
+            data = json.loads(script.text or "")
         except json.JSONDecodeError as error:
             log.warning("ignoring malformed JSON-LD: %s", error)
             continue
@@ -227,9 +295,9 @@ def _without_site_name(title: str | None, site_name: str | None) -> str | None:
 def _title_evidence(
     declared: Declared,
     stated: Stated,
-    soup: BeautifulSoup,
+    tree: HtmlElement,
     selectors: Mapping[str, str],
-    html: str,
+    generic: Generic,
 ) -> Iterator[tuple[EvidenceSource, str | None]]:
     headline = declared.ld("headline")
     yield "structured_data", headline if isinstance(headline, str) else None
@@ -237,8 +305,8 @@ def _title_evidence(
     yield "structured_data", _without_site_name(og_title, declared.first_meta("og:site_name"))
     yield "feed", stated.title
     if "title" in selectors:
-        yield "selectors", _text(soup.select_one(selectors["title"]))
-    yield "generic", trafilatura.extract_metadata(_without_boilerplate(html, selectors)).title
+        yield "selectors", _text(dom.select_one(tree, selectors["title"]))
+    yield "generic", generic.title()
 
 
 def _first_text(
@@ -251,103 +319,74 @@ def _first_text(
 
 
 def _body(
-    page: Page, soup: BeautifulSoup, selectors: Mapping[str, str], title: str
+    page: Page,
+    tree: HtmlElement,
+    selectors: Mapping[str, str],
+    title: str,
+    generic: Generic,
 ) -> tuple[list[str], EvidenceSource | None]:
     """Blocks from the body selector; trafilatura when it is absent or yields no text."""
-    root = soup.select_one(selectors["body"]) if "body" in selectors else None
+    root = dom.select_one(tree, selectors["body"]) if "body" in selectors else None
     if root is not None:
         # In place, as before: selector fields read afterwards never see boilerplate either.
-        _remove_boilerplate(root, selectors)
+        dom.strip(root, selectors.get("boilerplate", _DEFAULT_BOILERPLATE))
         if blocks := body_text_blocks(root):
             return blocks, "selectors"
     if "body" in selectors:
         log.warning("%s: body selector %r found no text; generic", page.url, selectors["body"])
-    blocks = _generic_body(page.text, selectors)
+    blocks = generic.body()
     # trafilatura keeps the page's <h1>; the title is a field of its own.
     if blocks and blocks[0] == title:
         blocks = blocks[1:]
     return blocks, "generic" if blocks else None
 
 
-def _generic_body(html: str, selectors: Mapping[str, str]) -> list[str]:
-    """trafilatura's main text as blocks, like the selector path's. Read from its XML, which
-    keeps what its HTML output loses: whether a list is numbered."""
-    extracted = trafilatura.extract(
-        _without_boilerplate(html, selectors),
-        output_format="xml",
-        favor_precision=True,
-        include_comments=False,
-    )
-    if not extracted:
-        return []
-    soup = BeautifulSoup(extracted, "xml")
-    for element in soup.find_all(list(_TRAFILATURA_TAGS)):
-        if element.name == "list":
-            element.name = "ol" if str(element.get("rend", "")).startswith("ol") else "ul"
-        else:
-            element.name = _TRAFILATURA_TAGS[element.name]
-    main = soup.find("main")
-    return body_text_blocks(main) if isinstance(main, Tag) else []
-
-
-def _without_boilerplate(html: str, selectors: Mapping[str, str]) -> str:
-    """The page without the source's known boilerplate, for generic extraction: left in, a
-    share widget's "Share this:" heading can pass for the title."""
-    soup = BeautifulSoup(html, "lxml")
-    _remove_boilerplate(soup, selectors)
-    return str(soup)
-
-
-def _remove_boilerplate(root: Tag, selectors: Mapping[str, str]) -> None:
-    for boilerplate in root.select(selectors.get("boilerplate", _DEFAULT_BOILERPLATE)):
-        boilerplate.decompose()
-
-
-def body_text_blocks(root: Tag) -> list[str]:
+def body_text_blocks(root: HtmlElement) -> list[str]:
     """Paragraph-level texts in document order; list items keep their bullet or number. A
     `div` holding text of its own and no blocks (an image's title, a pull quote) is a block."""
     blocks = []
-    for element in root.find_all([*_BLOCKS, "div"]):
-        if element.name == "div":
+    for element in root.iterdescendants(*_BLOCKS, "div"):
+        if element.tag == "div":
             if _is_text_div(element):
-                blocks.append(clean_text(element.get_text(" ")))
+                blocks.append(clean_text(dom.text(element)))
             continue
-        enclosing = element.find_parent(_BLOCKS)
-        nested_item = element.name == "li" and enclosing is not None and enclosing.name == "li"
+        enclosing = _enclosing_block(element)
+        nested_item = element.tag == "li" and enclosing is not None and enclosing.tag == "li"
         if enclosing is not None and not nested_item:
             continue  # already part of an enclosing block's text
         text = clean_text(_own_text(element))
         if not text:
             continue
-        if element.name == "li":
+        if element.tag == "li":
             text = f"{_list_marker(element)} {text}"
         blocks.append(text)
     return blocks
 
 
-def _is_text_div(div: Tag) -> bool:
-    own = "".join(piece for piece in div.children if type(piece) is NavigableString)
+def _enclosing_block(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterancestors(*_BLOCKS), None)
+
+
+def _is_text_div(div: HtmlElement) -> bool:
     return (
-        bool(own.strip())
-        and div.find(["div", *_BLOCKS]) is None
-        and (div.find_parent(_BLOCKS) is None)
+        bool(dom.own_text(div).strip())
+        and next(div.iterdescendants("div", *_BLOCKS), None) is None
+        and _enclosing_block(div) is None
     )
 
 
-def _own_text(element: Tag) -> str:
+def _own_text(element: HtmlElement) -> str:
     """The element's text; for a list item, without its nested list (whose items are blocks
     of their own, as a reader sees them)."""
-    if element.name != "li":
-        return element.get_text(" ")
-    return " ".join(
-        str(piece) for piece in element.find_all(string=True) if piece.find_parent("li") is element
-    )
+    if element.tag != "li":
+        return dom.text(element)
+    return " ".join(_ITEM_TEXT(element, item=element))
 
 
-def _list_marker(item: Tag) -> str:
-    parent = item.parent
-    if parent is not None and parent.name == "ol":
-        return f"{parent.find_all('li', recursive=False).index(item) + 1}."
+def _list_marker(item: HtmlElement) -> str:
+    parent = item.getparent()
+    if parent is not None and parent.tag == "ol":
+        return f"{[child for child in parent if child.tag == 'li'].index(item) + 1}."
     return "•"
 
 
@@ -357,46 +396,35 @@ def _list_marker(item: Tag) -> str:
 def _published_evidence(
     declared: Declared,
     stated: Stated,
-    soup: BeautifulSoup,
+    tree: HtmlElement,
     selectors: Mapping[str, str],
-    html: str,
-    fetched_at: datetime,
+    generic: Generic,
 ) -> Iterator[tuple[EvidenceSource, str | None]]:
     published = declared.ld("datePublished")
     yield "structured_data", published if isinstance(published, str) else None
     yield "structured_data", declared.first_meta("article:published_time")
     yield "feed", stated.published
-    yield "selectors", _selected_date(soup, selectors.get("published"))
-    # Markup only (no extensive search): in running text htmldate takes copyright years and
-    # related-article dates for the article's own date.
-    yield (
-        "generic",
-        htmldate.find_date(
-            _without_boilerplate(html, selectors),  # related items carry dates of their own
-            extensive_search=False,
-            original_date=True,
-            max_date=fetched_at.date().isoformat(),
-        ),
-    )
+    yield "selectors", _selected_date(tree, selectors.get("published"))
+    yield "generic", generic.published()
 
 
 def _updated_evidence(
-    declared: Declared, stated: Stated, soup: BeautifulSoup, selectors: Mapping[str, str]
+    declared: Declared, stated: Stated, tree: HtmlElement, selectors: Mapping[str, str]
 ) -> Iterator[tuple[EvidenceSource, str | None]]:
     modified = declared.ld("dateModified")
     yield "structured_data", modified if isinstance(modified, str) else None
     yield "structured_data", declared.first_meta("article:modified_time")
     yield "feed", stated.updated
-    yield "selectors", _selected_date(soup, selectors.get("updated"))
+    yield "selectors", _selected_date(tree, selectors.get("updated"))
     # No generic step: htmldate's "latest date" on a page is mostly a copyright or a sidebar.
 
 
-def _selected_date(soup: BeautifulSoup, selector: str | None) -> str | None:
+def _selected_date(tree: HtmlElement, selector: str | None) -> str | None:
     """A date element's machine-readable `datetime` or `content`, else its text."""
-    element = soup.select_one(selector) if selector else None
+    element = dom.select_one(tree, selector) if selector else None
     if element is None:
         return None
-    return str(element.get("datetime") or element.get("content") or element.get_text()).strip()
+    return str(element.get("datetime") or element.get("content") or dom.text(element, "")).strip()
 
 
 def _first_date(
@@ -463,7 +491,7 @@ def split_byline(byline: str) -> list[str]:
 
 
 def _authors(
-    declared: Declared, stated: Stated, soup: BeautifulSoup, selectors: Mapping[str, str]
+    declared: Declared, stated: Stated, tree: HtmlElement, selectors: Mapping[str, str]
 ) -> list[str]:
     # No generic step: trafilatura's author guesses name organisations and photographers.
     for names in (
@@ -472,7 +500,7 @@ def _authors(
         [name for byline in stated.authors for name in split_byline(byline)],
         [
             name
-            for el in _select_all(soup, selectors, "authors")
+            for el in _select_all(tree, selectors, "authors")
             for name in split_byline(_text(el))
         ],
     ):
@@ -481,14 +509,14 @@ def _authors(
     return []
 
 
-def _tags(declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]) -> list[str]:
+def _tags(declared: Declared, tree: HtmlElement, selectors: Mapping[str, str]) -> list[str]:
     keywords = declared.ld("keywords")
     if isinstance(keywords, str):
         keywords = keywords.split(",")
     for found in (
         [k for k in keywords or [] if isinstance(k, str)],
         declared.meta.get("article:tag", []),
-        [_text(el) for el in _select_all(soup, selectors, "tags")],
+        [_text(el) for el in _select_all(tree, selectors, "tags")],
     ):
         if tags := _unique(clean_text(tag) for tag in found):
             return tags
@@ -496,7 +524,7 @@ def _tags(declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str])
 
 
 def _content_type(
-    declared: Declared, soup: BeautifulSoup, selectors: Mapping[str, str]
+    declared: Declared, tree: HtmlElement, selectors: Mapping[str, str]
 ) -> str | None:
     section = declared.ld("articleSection")
     if isinstance(section, list):
@@ -504,13 +532,15 @@ def _content_type(
     evidence = [
         section if isinstance(section, str) else None,
         declared.first_meta("article:section"),
-        _text(soup.select_one(selectors["content_type"])) if "content_type" in selectors else None,
+        _text(dom.select_one(tree, selectors["content_type"]))
+        if "content_type" in selectors
+        else None,
     ]
     return next((text for raw in evidence if raw and (text := clean_text(raw))), None)
 
 
-def _select_all(soup: BeautifulSoup, selectors: Mapping[str, str], key: str) -> list[Tag]:
-    return list(soup.select(selectors[key])) if key in selectors else []
+def _select_all(tree: HtmlElement, selectors: Mapping[str, str], key: str) -> list[HtmlElement]:
+    return dom.select(tree, selectors[key]) if key in selectors else []
 
 
 # --- language and summary ----------------------------------------------------------------
@@ -529,15 +559,23 @@ def body_languages(blocks: list[str]) -> list[str]:
     as both; blocks lingua cannot call do not count.
     """
     chars: dict[str, int] = {}
-    for block, language in zip(
-        blocks, _detector().detect_languages_in_parallel_of(blocks), strict=True
-    ):
+    sampled = _language_sample(blocks)
+    detected = [_detector().detect_language_of(head) for head, _ in sampled]
+    for (_, length), language in zip(sampled, detected, strict=True):
         if language is not None:
             code = language.iso_code_639_1.name.lower()
-            chars[code] = chars.get(code, 0) + len(block)
+            chars[code] = chars.get(code, 0) + length
     total = sum(chars.values())
     ranked = sorted(chars, key=lambda code: chars[code], reverse=True)
     return [code for code in ranked if chars[code] >= _MIN_LANGUAGE_SHARE * total]
+
+
+def _language_sample(blocks: list[str]) -> list[tuple[str, int]]:
+    """What lingua reads of the body (its cost grows with every character), with the length
+    each piece stands for: each block's head, and of a long body, evenly spaced blocks."""
+    heads = [block[:_BLOCK_HEAD_CHARS] for block in blocks]
+    step = max(1, -(-sum(map(len, heads)) // _LANGUAGE_SAMPLE_CHARS))  # ceiling division
+    return [(heads[i], len(blocks[i])) for i in range(0, len(blocks), step)]
 
 
 def _declared_languages(declared: Declared) -> list[str]:
@@ -577,19 +615,26 @@ def _truncated(text: str) -> str:
 # --- small helpers -----------------------------------------------------------------------
 
 
-def canonical_url(soup: BeautifulSoup, fetched_url: str) -> str:
+def canonical_url(tree: HtmlElement, fetched_url: str) -> str:
     """The page's declared canonical URL when it is on the fetched host, else the fetched URL."""
-    link = soup.find("link", rel="canonical", href=True)
-    if isinstance(link, Tag):
-        candidate = urljoin(fetched_url, str(link["href"]))
+    link = next(
+        (
+            el
+            for el in tree.iter("link")
+            if "canonical" in el.get("rel", "").split() and el.get("href") is not None
+        ),
+        None,
+    )
+    if link is not None:
+        candidate = urljoin(fetched_url, str(link.get("href")))
         fetched = urlsplit(fetched_url)
         if fetched.scheme == "file" or urlsplit(candidate).hostname == fetched.hostname:
             return candidate  # a saved page (file) can only name its URL this way
     return fetched_url
 
 
-def _text(element: Any) -> str:
-    return clean_text(element.get_text(" ")) if element is not None else ""
+def _text(element: HtmlElement | None) -> str:
+    return clean_text(dom.text(element)) if element is not None else ""
 
 
 def _unique(values: Iterable[str]) -> list[str]:

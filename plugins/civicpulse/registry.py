@@ -61,21 +61,32 @@ def _known_parser(name: str) -> str:
     return name
 
 
+def _css(selector: str) -> str:
+    from civicpulse.dom import css_error
+
+    if error := css_error(selector):
+        raise ValueError(f"not a CSS selector the extractor can use: {selector!r}: {error}")
+    return selector
+
+
 Regex = Annotated[str, AfterValidator(_regex)]
+# Compiled (to XPath, by cssselect) as the extractor will compile it, so a selector it
+# cannot use fails the registry on load, not every page of a night's run.
+Css = Annotated[str, AfterValidator(_css)]
 
 
 @with_config(ConfigDict(extra="forbid"))  # a misspelt option is an error, not ignored
 class ArticleSelectors(TypedDict, total=False):
     """CSS selectors `extract.py` tries after a page's structured data."""
 
-    title: str
-    published: str
-    updated: str
-    authors: str
-    body: str
-    content_type: str
-    tags: str
-    boilerplate: str
+    title: Css
+    published: Css
+    updated: Css
+    authors: Css
+    body: Css
+    content_type: Css
+    tags: Css
+    boilerplate: Css
 
 
 @with_config(ConfigDict(extra="forbid"))  # and its subclasses
