@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import ftfy
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 
 Record = dict[str, Any]
 # Where a fresh article record was fetched from, when its `url` is the page's canonical URL:
@@ -18,6 +21,14 @@ _FIX = ftfy.TextFixerConfig(uncurl_quotes=False)
 # ftfy will not re-decode a span that also holds a curly quote (it cannot be re-encoded in
 # the mojibake's code page), so "Pi√±era’s" is repaired piece by piece around the quotes.
 _QUOTES = re.compile("([\u2018\u2019\u201c\u201d])")
+# Characters some fixer of ftfy's (other than the mojibake repair, which `is_bad` gates)
+# would change: HTML entities, controls and terminal escapes, C1 controls, ligatures,
+# full-width forms, line separators and lone surrogates.
+_FIXABLE = re.compile(
+    "[&\x1b\r\x80-\x9f\u2028\u2029\ud800-\udfff"
+    + "".join(re.escape(chr(c)) for c in sorted({*CONTROL_CHARS, *LIGATURES, *WIDTH_MAP}))
+    + "]"
+)
 
 
 @dataclass(frozen=True)
@@ -33,4 +44,13 @@ class Failure:
 def clean_text(text: str) -> str:
     """Repair encoding damage and collapse whitespace runs to single spaces."""
     pieces = _QUOTES.split(text)
-    return " ".join("".join(ftfy.fix_text(piece, _FIX) for piece in pieces).split())
+    return " ".join("".join(map(_fixed, pieces)).split())
+
+
+def _fixed(piece: str) -> str:
+    """ftfy's repair of `piece`, skipped (it is costly) where it could change nothing."""
+    if _FIXABLE.search(piece) or (
+        not piece.isascii() and (is_bad(piece) or not unicodedata.is_normalized("NFC", piece))
+    ):
+        return ftfy.fix_text(piece, _FIX)
+    return piece
