@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_extract import article_pages, ours  # noqa: E402
+from bench_extract import article_pages, with_selectors  # noqa: E402
 
 from civicpulse.enrich.article import enrich_article, enricher_version  # noqa: E402
 
@@ -31,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     pages = article_pages()
-    records = [ours(source, page) for source, page in pages]  # warms lingua, lxml, caches
-    extract_s = timed(lambda: [ours(source, page) for source, page in pages], args.rounds)
+    records = [with_selectors(item) for item in pages]  # warms lingua, lxml, caches
+    extract_s = timed(lambda: [with_selectors(item) for item in pages], args.rounds)
     texts = [
         (r["title"], r["body"], r["tags"], r["language"])  # type: ignore[index]
         for r in records
