@@ -2,7 +2,8 @@
 restructured extractor must produce the same records (`test_extraction_reference.py`).
 
 Each page is extracted as fetched and bloated to a real site's size (`article_pages.bloated`),
-with what its channel states and without (as `civicpulse reextract` reads the archive).
+with what its channel states and without (as `civicpulse reextract` reads the archive), and
+without its source's registry selectors (the generic path a new source takes).
 After a deliberate change of output, rewrite the reference and justify the diff in the commit:
 
     .venv/bin/python -m tests.extraction_reference
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from civicpulse.articles import extract_page
-from civicpulse.extract import NOTHING_STATED, ExtractionError
+from civicpulse.extract import NOTHING_STATED, ExtractionError, extract_article
 from tests.article_pages import article_pages, bloated
 
 REFERENCE = Path(__file__).parent / "fixtures" / "extraction_reference.json"
@@ -52,6 +53,12 @@ def _extracted() -> Iterator[tuple[str, dict[str, Any]]]:
                     yield f"{page.url} {size} {channel}", {"error": str(error)}
                     continue
                 yield f"{page.url} {size} {channel}", {k: _plain(v) for k, v in record.items()}
+            try:
+                record = extract_article(variant, {}, source.name)
+            except ExtractionError as error:
+                yield f"{page.url} {size} no selectors", {"error": str(error)}
+                continue
+            yield f"{page.url} {size} no selectors", {k: _plain(v) for k, v in record.items()}
 
 
 def _plain(value: object) -> object:
