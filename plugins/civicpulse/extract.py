@@ -549,7 +549,9 @@ def _select_all(tree: HtmlElement, selectors: Mapping[str, str], key: str) -> li
 @cache
 def _detector() -> LanguageDetector:
     # Building a detector loads its models (seconds); one per process is enough.
-    return LanguageDetectorBuilder.from_languages(*_LANGUAGES).build()
+    return (
+        LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_preloaded_language_models().build()
+    )
 
 
 def body_languages(blocks: list[str]) -> list[str]:
