@@ -18,14 +18,21 @@ os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="civicpulse-airflo
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (else each worker runs demo)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test`), the tests that share the one nightly run (`demo`)
-    go to one worker, which runs it once; and the slow tests (the nightly runs through
-    Airflow) are handed out first, so no worker is left with a long one at the end."""
+    go to one worker, which runs it once; and the slow tests are handed out first, the
+    whole deployments before the other nightly runs through Airflow, so no worker is left
+    with a long one at the end."""
     for item in items:
         if "demo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("demo"))
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)  # stable: e2e first
+    items.sort(  # stable: deployments, then the other end-to-end tests, then the rest
+        key=lambda item: (
+            item.get_closest_marker("deployment") is None,
+            item.get_closest_marker("e2e") is None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

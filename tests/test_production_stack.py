@@ -51,7 +51,7 @@ from civicpulse.warehouse import sources_in_marts
 from tests.conftest import FIXTURES
 from tests.processes import processes_of
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.deployment]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 DAY = "2026-11-20"
 HOST = "127.0.0.1"
