@@ -137,6 +137,15 @@ def test_no_body_anywhere_is_an_error_naming_the_page() -> None:
         extract.extract_article(stripped, SELECTORS, SOURCE.name)
 
 
+@pytest.mark.parametrize("body", [b"", b"  \n ", b"<!-- cached page expired -->"])
+def test_an_empty_page_is_an_error_of_that_page(body: bytes) -> None:
+    """A 200 with nothing in it fails its page (an ExtractionError, a ValueError), not the
+    source's run (the parser's own error is not one)."""
+    empty = dataclasses.replace(page(CHILE), body=body)
+    with pytest.raises(extract.ExtractionError, match=f"{CHILE}: no HTML to extract"):
+        extract.extract_article(empty, SELECTORS, SOURCE.name)
+
+
 # --- generic fallback -------------------------------------------------------------------
 
 

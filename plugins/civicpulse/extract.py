@@ -129,7 +129,10 @@ def extract_article(
     page: Page, selectors: Mapping[str, str], source_id: str, stated: Stated = NOTHING_STATED
 ) -> Record:
     """One article record from a page: structured data, feed, then selectors, then generic."""
-    tree = dom.parse(page.text)  # once: every step below reads this tree or a copy of it
+    try:
+        tree = dom.parse(page.text)  # once: every step below reads this tree or a copy of it
+    except etree.ParserError as error:  # nothing but whitespace or comments
+        raise ExtractionError(f"{page.url}: no HTML to extract ({error})") from None
     declared = declared_metadata(tree)  # before the body step, which removes scripts in place
     generic = Generic(tree, selectors, page.fetched_at)
     title, title_source = _first_text(_title_evidence(declared, stated, tree, selectors, generic))
