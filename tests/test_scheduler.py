@@ -17,25 +17,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 
-from civicpulse.landing import partitions as landing_partitions
-from civicpulse.landing import sources_due
-from civicpulse.schemas import KEYS
-from civicpulse.settings import REPO_ROOT, Settings, load_settings
+from civicpulse.settings import REPO_ROOT, load_settings
 from tests.conftest import FIXTURES
 from tests.marts import RUN_LOGS, marts
 from tests.nightly import airflow, airflow_env
 from tests.processes import processes_of
-from tests.sources import recorded
 
 pytestmark = [pytest.mark.e2e, pytest.mark.deployment]
 RUN_TIMEOUT_S = 600  # a nightly run on 2 cores takes 2-3 minutes
 LANDING_DAGS = ("scrape_news", "scrape_indices")
 WARC_ID = "<urn:uuid:"
-KEYED = [*KEYS["indicator_values"], "content_hash"]
-Landed = dict[str, dict[str, list[tuple[object, ...]]]]
 
 
 def free_port() -> int:
@@ -122,7 +115,6 @@ def test_the_scheduler_builds_what_make_demo_builds_once_a_night(
         api.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
     scheduled = {dag: api.wait_for_runs(dag, 1)[0]["logical_date"] for dag in LANDING_DAGS}
     days = {dag: logical_date[:10] for dag, logical_date in scheduled.items()}
-    night = datetime.fromisoformat(scheduled["scrape_indices"])
     [build] = api.wait_for_runs("build_warehouse", 1)
     assert build["run_type"] == "asset_triggered"
     assert api.states("build_warehouse", build["dag_run_id"])["dbt_build"] == "success"
@@ -155,57 +147,6 @@ def test_the_scheduler_builds_what_make_demo_builds_once_a_night(
             mine, theirs = without_provenance(scheduled[name]), without_provenance(tested[name])
             differing = [pair for pair in zip(mine, theirs, strict=True) if pair[0] != pair[1]]
             assert len(mine) == len(theirs) and not differing, f"{name}: {differing[:2]}"
-
-    # A backfill of the night before, then the same backfill again, reprocessing it: each
-    # due source lands one partition that night, the second pass changes nothing.
-    before = (night - timedelta(days=1)).isoformat()
-    cli = {**environment, **{k: v for k, v in os.environ.items() if k.startswith("AIRFLOW__CORE")}}
-    backfilled = backfill(api, cli, before, before)
-    assert backfill(api, cli, before, before, "--reprocess-behavior", "completed") == backfilled
-    for source, partitions in backfilled.items():
-        due = {
-            day
-            for day in (before[:10], days["scrape_indices"])
-            if source in sources_due("indicator_values", day)
-        }
-        assert set(partitions) == due, source
-    reruns = [load_run(settings, source, before[:10]) for source in backfilled]
-    assert all(run["status"] == "published" for run in reruns if run), reruns
-    assert not [run for run in reruns if run and (run["new"] or run["updated"])], reruns
-
-
-def backfill(api: Api, env: dict[str, str], start: str, end: str, *options: str) -> Landed:
-    """`airflow backfill create` for the index DAG; once the scheduler has run it, what each
-    index source has landed: its partitions' days and their rows' keys and content hashes."""
-    before = api.call("GET", "/api/v2/backfills?dag_id=scrape_indices")["backfills"]
-    airflow(env, "backfill", "create", "--dag-id", "scrape_indices", "--from-date", start,
-            "--to-date", end, *options)  # fmt: skip
-    deadline = time.monotonic() + RUN_TIMEOUT_S
-    while time.monotonic() < deadline:
-        found = api.call("GET", "/api/v2/backfills?dag_id=scrape_indices")["backfills"]
-        if len(found) > len(before) and all(b["completed_at"] for b in found):
-            break
-        time.sleep(2)
-    else:
-        pytest.fail(f"backfill {start}..{end} {options} not completed in {RUN_TIMEOUT_S} s")
-    failed = [run for run in api.runs("scrape_indices") if run["state"] != "success"]
-    assert not failed, [api.states("scrape_indices", run["dag_run_id"]) for run in failed]
-    settings = load_settings(env)
-    return {
-        source: {
-            path.stem: sorted(
-                zip(*(pq.read_table(path).column(k).to_pylist() for k in KEYED), strict=True)
-            )
-            for path in landing_partitions(settings.raw_root / source / "indicator_values")
-        }
-        for source in recorded("indicator_values")
-    }
-
-
-def load_run(settings: Settings, source: str, day: str) -> dict[str, Any] | None:
-    """A source's run summary for `day`, if it ran that day."""
-    path = settings.runs_root / source / f"{day}.json"
-    return json.loads(path.read_text()) if path.exists() else None
 
 
 def without_provenance(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:

@@ -20,6 +20,11 @@ import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+# SQLite lets one process write at a time. The scheduler, the api-server and a command run
+# beside them (`airflow backfill create`) wait up to a minute for their turn instead of
+# sqlite3's default 5 s, so a busy laptop does not fail them with "database is locked".
+# Airflow reads it through AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS (see `sqlite_env`).
+SQLITE_CONNECT_ARGS = {"timeout": 60}
 START_TIMEOUT_S = 300  # the first start compiles bytecode and migrates the metadata DB
 STOP_GRACE_S = 30  # the scheduler and the api-server shut down warm within a few seconds
 
@@ -32,6 +37,17 @@ def api_url() -> str:
     host = os.environ.setdefault("AIRFLOW__API__HOST", "127.0.0.1")  # never all interfaces
     port = os.environ.setdefault("AIRFLOW__API__PORT", "8080")
     return f"http://{host}:{port}"
+
+
+def sqlite_env() -> dict[str, str]:
+    """The setting that gives SQLite connections a patient lock wait, unless the metadata
+    DB is another database (whose driver would refuse the argument)."""
+    conn = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "sqlite")
+    if not conn.startswith("sqlite"):
+        return {}
+    return {
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "civicpulse.standalone.SQLITE_CONNECT_ARGS"
+    }
 
 
 def up() -> int:
@@ -47,6 +63,7 @@ def up() -> int:
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # it starts `airflow ...`
         # Standalone's default parallelism starts 32 task processes on a laptop.
         "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", "4"),
+        **sqlite_env(),
         # Tasks report to the api-server where it listens, not to Airflow's default port.
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": os.environ.get(
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", f"{url}/execution/"
