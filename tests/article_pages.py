@@ -98,14 +98,18 @@ def _phrase(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize()
 
 
+def _links(rng: random.Random, count: int, item_attributes: str = "") -> str:
+    return "".join(
+        f'<li{item_attributes}><a href="/{rng.choice(_WORDS)}/{n}/">{_phrase(rng, 3)}</a></li>'
+        for n in range(count)
+    )
+
+
 def _mega_menu(rng: random.Random, sections: int, links: int) -> str:
     items = "".join(
         f'<li class="menu-item menu-item-has-children"><a href="/{rng.choice(_WORDS)}/">'
         f'{_phrase(rng, 2)}</a><ul class="sub-menu">'
-        + "".join(
-            f'<li class="menu-item"><a href="/{rng.choice(_WORDS)}/{n}/">{_phrase(rng, 3)}</a></li>'
-            for n in range(links)
-        )
+        + _links(rng, links, ' class="menu-item"')
         + "</ul></li>"
         for _ in range(sections)
     )
@@ -150,10 +154,7 @@ def _teasers(rng: random.Random, count: int) -> str:
 def _footer(rng: random.Random, columns: int, links: int) -> str:
     cols = "".join(
         f'<div class="footer-column"><h4>{_phrase(rng, 2)}</h4><ul>'
-        + "".join(
-            f'<li><a href="/{rng.choice(_WORDS)}/{n}/">{_phrase(rng, 3)}</a></li>'
-            for n in range(links)
-        )
+        + _links(rng, links)
         + "</ul></div>"
         for _ in range(columns)
     )

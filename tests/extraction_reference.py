@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from civicpulse.articles import extract_page
 from civicpulse.extract import NOTHING_STATED, ExtractionError, extract_article
+from civicpulse.records import Record
 from tests.article_pages import article_pages, bloated
 
 REFERENCE = Path(__file__).parent / "fixtures" / "extraction_reference.json"
@@ -47,18 +48,18 @@ def _extracted() -> Iterator[tuple[str, dict[str, Any]]]:
             if stated != NOTHING_STATED:
                 channels["stated"] = stated
             for channel, evidence in channels.items():
-                try:
-                    record = extract_page(source, variant, evidence)
-                except ExtractionError as error:
-                    yield f"{page.url} {size} {channel}", {"error": str(error)}
-                    continue
-                yield f"{page.url} {size} {channel}", {k: _plain(v) for k, v in record.items()}
-            try:
-                record = extract_article(variant, {}, source.name)
-            except ExtractionError as error:
-                yield f"{page.url} {size} no selectors", {"error": str(error)}
-                continue
-            yield f"{page.url} {size} no selectors", {k: _plain(v) for k, v in record.items()}
+                key = f"{page.url} {size} {channel}"
+                yield key, _record(extract_page, source, variant, evidence)
+            key = f"{page.url} {size} no selectors"
+            yield key, _record(extract_article, variant, {}, source.name)
+
+
+def _record(extract: Callable[..., Record], *args: Any) -> dict[str, Any]:
+    """The record as JSON values, or the extraction error."""
+    try:
+        return {k: _plain(v) for k, v in extract(*args).items()}
+    except ExtractionError as error:
+        return {"error": str(error)}
 
 
 def _plain(value: object) -> object:

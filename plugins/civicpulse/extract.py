@@ -565,7 +565,8 @@ def body_languages(blocks: list[str]) -> list[str]:
     """
     chars: dict[str, int] = {}
     sampled = _language_sample(blocks)
-    detected = [_detector().detect_language_of(head) for head, _ in sampled]
+    detector = _detector()
+    detected = [detector.detect_language_of(head) for head, _ in sampled]
     for (_, length), language in zip(sampled, detected, strict=True):
         if language is not None:
             code = language.iso_code_639_1.name.lower()
