@@ -54,7 +54,7 @@ $(CHROMIUM):
 		(apt-get update && apt-get install -y --no-install-recommends chromium)'
 
 test: install lint $(CHROMIUM) ## lint, then every test (end-to-end through Airflow included)
-	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest --numprocesses auto --maxprocesses 4 --dist loadgroup --no-loadscope-reorder --durations 25
 
 countries: $(UV) ## regenerate dbt_project/seeds/countries.csv from the pinned crosswalk libraries
 	$(UV) run --isolated --no-project --python 3.11 --with hdx-python-country==4.2.5 \

@@ -14,6 +14,11 @@ three nightly DAGs through the CeleryExecutor (Redis) and reads the results back
 workers' hosts appear on the task instances, each worker's log ties its task instances to
 Celery tasks, the result backend holds their SUCCESS, and the warehouse is built.
 
+A second test adds the scheduler and the dag-processor of compose and backfills past nights of
+the index DAG with `airflow backfill create`, twice: the second pass, reprocessing the same
+nights, lands the same records and counts nothing new. (On `make up`'s SQLite the backfill CLI
+meets "database is locked" beside the scheduler; backfills belong on this deployment.)
+
 Without PostgreSQL or Redis on 127.0.0.1 the test skips, except under CI (env `CI` set), where
 it fails: CI has both services, and a skip there would hide a broken build.
 """
@@ -33,6 +38,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,10 +52,13 @@ from celery import Celery
 from cryptography.fernet import Fernet
 from psycopg2 import sql
 
-from civicpulse.settings import REPO_ROOT, load_settings
+from civicpulse.landing import partitions
+from civicpulse.schemas import KEYS
+from civicpulse.settings import REPO_ROOT, Settings, load_settings
 from civicpulse.warehouse import sources_in_marts
 from tests.conftest import FIXTURES
 from tests.processes import processes_of
+from tests.sources import recorded
 
 pytestmark = [pytest.mark.e2e, pytest.mark.deployment]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -385,3 +394,108 @@ def test_the_nightly_dags_run_on_two_celery_workers_with_postgres_and_redis(
     landed = {path.parts[-3] for path in settings.raw_root.glob(f"*/*/{DAY}.parquet")}
     in_marts = sources_in_marts(settings.warehouse_path)
     assert landed == in_marts["articles"] | in_marts["indicator_values"]
+
+
+@pytest.fixture
+def scheduler(env: dict[str, str], worker_logs: dict[str, Path], tmp_path: Path) -> Iterator[None]:
+    """Compose's scheduler and dag-processor beside the api-server and the workers, until the
+    scheduler's health server answers and the index DAG is parsed into the metadata DB."""
+    health_port = free_port()  # compose's 8974, which another test on this machine may hold
+    logs = {name: tmp_path / f"{name}.log" for name in ("scheduler", "dag-processor")}
+    own_port = {**env, "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(health_port)}
+
+    def healthy() -> bool:  # compose's healthcheck: curl --fail http://localhost:8974/health
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{health_port}/health", timeout=2) as r:
+                return bool(r.status == 200)
+        except OSError:
+            return False
+
+    def parsed() -> bool:
+        return bool(metadata(env, "SELECT 1 FROM serialized_dag WHERE dag_id = 'scrape_indices'"))
+
+    with (
+        serve(own_port, logs["scheduler"], "scheduler") as scheduler_process,
+        serve(env, logs["dag-processor"], "dag-processor") as processor,
+    ):
+        wait_for("scheduler", scheduler_process, logs["scheduler"], healthy)
+        wait_for("dag-processor", processor, logs["dag-processor"], parsed)
+        yield
+
+
+KEYED = [*KEYS["indicator_values"], "content_hash"]
+Landed = dict[str, dict[str, list[tuple[object, ...]]]]
+RUN_TIMEOUT_S = 900  # five index runs on 2 cores take 3-5 minutes
+
+
+def test_a_backfill_of_the_index_dag_is_idempotent(env: dict[str, str], scheduler: None) -> None:
+    # Backfill runs run only for an active DAG; switched on, it runs its latest night at once.
+    airflow(env, "dags", "unpause", "scrape_indices")
+    [night] = wait_for_index_runs(env, 1)
+    window = [(night - timedelta(days=n)).isoformat() for n in (2, 1)]
+
+    # The two nights before, then the same two again, reprocessing them: each source lands one
+    # partition per night, the same records both times, and counts nothing new the second time.
+    backfilled = backfill(env, *window)
+    assert backfill(env, *window, "--reprocess-behavior", "completed") == backfilled
+    tries = metadata(env, "SELECT DISTINCT ti.try_number FROM task_instance ti JOIN dag_run r "
+                     "ON r.run_id = ti.run_id AND r.dag_id = ti.dag_id "
+                     "WHERE r.run_type = 'backfill'")  # fmt: skip
+    assert tries == [(2,)]  # every task of both nights ran again
+    nights = {day[:10] for day in [*window, night.isoformat()]}
+    assert backfilled and {source: set(days) for source, days in backfilled.items()} == {
+        source: nights for source in backfilled
+    }
+    settings = load_settings(env)
+    reruns = [run_summary(settings, source, day[:10]) for day in window for source in backfilled]
+    assert reruns and all(run and run["status"] == "published" for run in reruns), reruns
+    assert not [run for run in reruns if run and (run["new"] or run["updated"])], reruns
+
+
+def wait_for_index_runs(env: dict[str, str], count: int) -> list[datetime]:
+    """The logical dates of the index DAG's runs, once `count` have succeeded and none is left
+    to run; fails on a failed run."""
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        runs = metadata(env, "SELECT logical_date, state FROM dag_run "
+                        "WHERE dag_id = 'scrape_indices' ORDER BY logical_date")  # fmt: skip
+        failed = [date for date, state in runs if state == "failed"]
+        assert not failed, f"scrape_indices failed on {failed}"
+        if len(runs) >= count and {state for _, state in runs} == {"success"}:
+            return [date for date, _ in runs if isinstance(date, datetime)]
+        time.sleep(2)  # polling interval; a run takes a minute
+    pytest.fail(f"scrape_indices: {count} successful run(s) not seen in {RUN_TIMEOUT_S} s")
+
+
+def backfill(env: dict[str, str], start: str, end: str, *options: str) -> Landed:
+    """`airflow backfill create` of the index DAG from `start` to `end`; once the scheduler has
+    completed it, what each index source has landed: its partitions' days, and their rows'
+    keys and content hashes."""
+    before = len(metadata(env, "SELECT id FROM backfill"))
+    airflow(env, "backfill", "create", "--dag-id", "scrape_indices", "--from-date", start,
+            "--to-date", end, "--max-active-runs", "2", *options)  # fmt: skip
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while time.monotonic() < deadline:
+        completed = metadata(env, "SELECT completed_at FROM backfill ORDER BY id")
+        if len(completed) > before and all(at for (at,) in completed):
+            break
+        time.sleep(2)  # polling interval; a backfill of two nights takes minutes
+    else:
+        pytest.fail(f"backfill {start}..{end} {options} not completed in {RUN_TIMEOUT_S} s")
+    wait_for_index_runs(env, 1)  # every run, backfilled or scheduled, succeeded
+    raw_root = load_settings(env).raw_root
+    return {
+        source: {
+            path.stem: sorted(
+                zip(*(pq.read_table(path).column(k).to_pylist() for k in KEYED), strict=True)
+            )
+            for path in partitions(raw_root / source / "indicator_values")
+        }
+        for source in recorded("indicator_values")
+    }
+
+
+def run_summary(settings: Settings, source: str, day: str) -> dict[str, Any] | None:
+    """A source's run summary for `day`, if it ran that day."""
+    path = settings.runs_root / source / f"{day}.json"
+    return json.loads(path.read_text()) if path.exists() else None
