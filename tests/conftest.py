@@ -6,10 +6,14 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from civicpulse.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tests.nightly import Demo
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -36,13 +40,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
-    """One nightly run through Airflow, as `make demo` does, shared by the tests that query
-    its warehouse: the environment and each DAG's log."""
-    from tests.nightly import airflow_env, nightly
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """One nightly run, as `make demo` runs it, shared by the tests that read its output."""
+    from tests.nightly import demo_run
 
-    env = airflow_env(tmp_path_factory.mktemp("demo"))
-    return env, nightly(env)
+    return demo_run(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture

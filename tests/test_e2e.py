@@ -10,13 +10,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tests.nightly import AIRFLOW, DAY, airflow, airflow_env, nightly, query
+from tests.nightly import AIRFLOW, DAY, Demo, airflow, airflow_env, nightly, own_copy, query
 from tests.seeds import seed_posts
 from tests.snapshots import edited_snapshot
 from tests.sources import NOT_RECORDED, recorded
 
 pytestmark = pytest.mark.e2e
-Demo = tuple[dict[str, str], dict[str, str]]
 
 
 def mart_counts(env: dict[str, str]) -> dict[str, int]:
@@ -27,7 +26,7 @@ def mart_counts(env: dict[str, str]) -> dict[str, int]:
 
 
 def test_plugin_loader_does_not_execute_the_library(demo: Demo) -> None:
-    env, _ = demo
+    env = demo.env
     out = airflow(env, "plugins", "--output", "json")
     assert "Failed to import" not in out
     from_folder = {
@@ -38,12 +37,10 @@ def test_plugin_loader_does_not_execute_the_library(demo: Demo) -> None:
 
 
 def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
-    env, logs = demo
+    env, log = demo.env, demo.log
     # robots.txt, one API page, fifteen post pages
-    assert (
-        "partnersglobal: published: fetched 17, new 15, updated 0, failed 0" in logs["scrape_news"]
-    )
-    assert "worldbank_wdi: published: fetched 3, new 50" in logs["scrape_indices"]
+    assert "partnersglobal: published: fetched 17, new 15, updated 0, failed 0" in log
+    assert "worldbank_wdi: published: fetched 3, new 50" in log
 
     sources = query(env, "select distinct source_id from marts.fct_articles order by 1")
     assert sources == [(name,) for name in sorted(recorded("articles"))]
@@ -67,9 +64,8 @@ def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
     assert values == [("JPN", 1971, 2019, 49)]  # 2020 is null in the recorded response
     served = query(env, "select distinct source_id from marts.fct_indicator_values order by 1")
     assert served == [(name,) for name in sorted(recorded("indicator_values"))]
-    indices = logs["scrape_indices"]
     for unrecorded in NOT_RECORDED:
-        assert f"{unrecorded}: skipped: " in indices  # said, not crashed
+        assert f"{unrecorded}: skipped: " in log  # said, not crashed
 
     # the build's outputs beside the warehouse: its dbt docs page and every mart as Parquet
     data = Path(env["CIVICPULSE_DATA"])
@@ -80,7 +76,7 @@ def test_nightly_dags_build_the_warehouse(demo: Demo) -> None:
 
 def test_quality_is_reported_after_the_nightly_run(demo: Demo) -> None:
     """Issue 10, must-show 3: GX Data Docs, `marts.dq_results` and `marts.source_health`."""
-    env, _ = demo
+    env = demo.env
     data_docs = Path(env["CIVICPULSE_DATA"]) / "reports" / "data_docs"
     validated = query(
         env,
@@ -106,8 +102,10 @@ def test_quality_is_reported_after_the_nightly_run(demo: Demo) -> None:
             assert (freshness, status, alarms) == ("fresh", "published", []), source
 
 
-def test_a_second_night_fetches_no_article_page_and_changes_nothing(demo: Demo) -> None:
-    env, _ = demo
+def test_a_second_night_fetches_no_article_page_and_changes_nothing(
+    demo: Demo, tmp_path: Path
+) -> None:
+    env = own_copy(demo, tmp_path)
     before = mart_counts(env)
     second = nightly(env, dags=("scrape_news", "build_warehouse"))  # the news alone
     assert "partnersglobal: published: fetched 2, new 0, updated 0" in second["scrape_news"]

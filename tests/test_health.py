@@ -16,7 +16,7 @@ from civicpulse.runs import RunSummary
 from civicpulse.settings import Settings
 from civicpulse.sql import run_query
 from civicpulse.transform import build_warehouse
-from tests.nightly import query
+from tests.nightly import Demo, query
 
 
 def health(settings: Settings) -> dict[str, dict[str, object]]:
@@ -104,10 +104,10 @@ def test_a_layout_change_and_a_failed_run_raise_alarms(settings: Settings) -> No
 
 @pytest.mark.e2e
 def test_the_nightly_run_checks_freshness_and_assesses_every_source(
-    demo: tuple[dict[str, str], dict[str, str]],
+    demo: Demo,
 ) -> None:
-    env, logs = demo
-    assert "PASS freshness of raw.articles" in logs["build_warehouse"]
+    env = demo.env
+    assert "PASS freshness of raw.articles" in demo.log
     states = dict(query(env, "select source_id, freshness from marts.source_health"))
     assert set(states) == {s.name for s in load_sources()}
     landed = query(env, "select source_id from marts.source_health where successful_runs > 0")

@@ -9,10 +9,9 @@ from collections import defaultdict
 import pytest
 
 from tests.enrich.labels import Score, organisation_key, score, seed_labels
-from tests.nightly import query
+from tests.nightly import Demo, query
 
 pytestmark = pytest.mark.e2e
-Demo = tuple[dict[str, str], dict[str, str]]
 
 # The must-show: (a fragment of the article's URL, countries it is about).
 MUST_TAG = [
@@ -36,7 +35,7 @@ def _by_url(env: dict[str, str], sql: str) -> dict[str, list[object]]:
 
 
 def test_seed_articles_are_tagged_as_labelled(demo: Demo) -> None:
-    env, _ = demo
+    env = demo.env
     labels = seed_labels()
     about = _by_url(
         env,
@@ -96,7 +95,7 @@ def test_seed_articles_are_tagged_as_labelled(demo: Demo) -> None:
 
 
 def test_the_panel_puts_guineas_articles_beside_its_indices(demo: Demo) -> None:
-    env, _ = demo
+    env = demo.env
     rows = query(
         env,
         "select year, articles, cpi_score, cpi_score_vintage, wgi_rule_of_law, "
@@ -117,6 +116,6 @@ def test_the_panel_puts_guineas_articles_beside_its_indices(demo: Demo) -> None:
 def test_every_source_is_in_dim_sources(demo: Demo) -> None:
     from civicpulse.registry import load_sources
 
-    env, _ = demo
+    env = demo.env
     listed = {row[0] for row in query(env, "select source_id from marts.dim_sources")}
     assert listed == {s.name for s in load_sources()}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
-import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +29,7 @@ from civicpulse.progress import (
     task_log,
 )
 from civicpulse.settings import Settings
-
-CIVICPULSE = Path(sys.executable).with_name("civicpulse")
+from tests.nightly import Demo
 
 # `rendered_task_instance_fields` rows of a scrape_news run (Airflow 3.3.2, SQLite).
 RENDERED = {
@@ -230,41 +228,32 @@ def test_every_dag_runs_after_one_failed_and_the_exit_says_so(
 
 @pytest.mark.e2e
 def test_nightly_shows_a_line_per_task_then_the_report_and_logs_the_rest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo: Demo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from civicpulse.cli import report
-    from tests.nightly import DAY, airflow_env
+    from tests.nightly import DAGS
     from tests.sources import recorded
 
-    env = airflow_env(tmp_path)
-    done = subprocess.run(
-        [str(CIVICPULSE), "nightly", "--day", DAY, "--dags", "scrape_news"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    out = done.stdout
-    assert done.returncode == 0, out + done.stderr[-3000:]
-    lines = out.splitlines()
-    assert len(lines) < 40 and "\x1b" not in out, out
-
-    with sqlite3.connect(Path(env["AIRFLOW_HOME"]) / "airflow.db") as db:
-        tasks = db.execute(
-            "select task_id, state from task_instance where dag_id = 'scrape_news'"
-        ).fetchall()
+    out = demo.printed
+    monkeypatch.setenv("CIVICPULSE_DATA", demo.env["CIVICPULSE_DATA"])
+    assert out.endswith("\n" + report() + "\n") and "\x1b" not in out, out
+    with sqlite3.connect(Path(demo.env["AIRFLOW_HOME"]) / "airflow.db") as db:
+        tasks = db.execute("select task_id, state from task_instance").fetchall()
+    # The log line, then per DAG its name, a line per task and how it went; then the report.
+    lines = out[: -len(report()) - 1].splitlines()
+    assert len(lines) == 1 + len(DAGS) * 2 + len(tasks) + 1, out  # + the blank line
     shown = [re.match(r"  (\w+) +(\w+)", line) for line in lines]
     shown_tasks = sorted((m[2], m[1]) for m in shown if m)  # (task_id, state) per line
     assert shown_tasks == sorted(tasks), out  # every task once, with its final state
-    for source in recorded("articles"):
-        assert f"  success         land[{source}] " in out
-
-    monkeypatch.setenv("CIVICPULSE_DATA", env["CIVICPULSE_DATA"])
-    assert out.endswith(report() + "\n")
+    for source in (*recorded("articles"), *recorded("indicator_values")):
+        assert re.search(rf"^  success +land\[{source}\] ", out, re.MULTILINE), source
+    for dag_id in DAGS:
+        assert re.search(rf"^{dag_id} succeeded in \d+ s", out, re.MULTILINE), dag_id
 
     (path,) = re.findall(r"^Full Airflow log: (.+)$", out, re.MULTILINE)
-    log = Path(path).read_text(encoding="utf-8")
-    assert Path(path).parent == Path(env["CIVICPULSE_DATA"]) / "logs"
-    assert len(log.splitlines()) > 100 and "DagRun Finished: dag_id=scrape_news" in log
+    assert Path(path).parent == Path(demo.env["CIVICPULSE_DATA"]) / "logs"
+    assert len(demo.log.splitlines()) > 100
+    for dag_id in DAGS:
+        assert f"DagRun Finished: dag_id={dag_id}" in demo.log
     for source in recorded("articles"):
-        assert f"summary {source}: published" in log
+        assert f"summary {source}: published" in demo.log

@@ -17,10 +17,9 @@ from warcio.archiveiterator import ArchiveIterator
 from civicpulse.landing import land_source
 from civicpulse.provenance import index_archive
 from civicpulse.settings import Settings
-from tests.nightly import query
+from tests.nightly import Demo, query
 
 CLI = str(Path(sys.executable).with_name("civicpulse"))
-Demo = tuple[dict[str, str], dict[str, str]]
 
 
 def provenance(env: dict[str, str], table: str, key: str) -> subprocess.CompletedProcess[str]:
@@ -31,7 +30,7 @@ def provenance(env: dict[str, str], table: str, key: str) -> subprocess.Complete
 
 @pytest.mark.e2e
 def test_every_article_and_value_reaches_an_archived_response(demo: Demo) -> None:
-    env, _ = demo
+    env = demo.env
     for table in ("fct_articles", "fct_article_versions", "fct_indicator_value_history"):
         ((rows, orphans),) = query(
             env,
@@ -60,7 +59,7 @@ def test_every_article_and_value_reaches_an_archived_response(demo: Demo) -> Non
     ],
 )
 def test_the_printed_chain_ends_at_the_real_record(demo: Demo, table: str, key_sql: str) -> None:
-    env, _ = demo
+    env = demo.env
     ((key,),) = query(env, key_sql.format(t=table) + " order by 1 limit 1")
     done = provenance(env, table, str(key))
     assert done.returncode == 0, done.stderr
@@ -82,7 +81,7 @@ def test_the_printed_chain_ends_at_the_real_record(demo: Demo, table: str, key_s
 
 @pytest.mark.e2e
 def test_a_bad_table_or_key_is_a_clear_error(demo: Demo) -> None:
-    env, _ = demo
+    env = demo.env
     unknown = provenance(env, "dim_countries", "GIN")
     assert unknown.returncode == 2 and "no provenance for this table" in unknown.stderr
     missing = provenance(env, "fct_articles", "no-such-article")

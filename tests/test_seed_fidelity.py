@@ -43,7 +43,7 @@ import yaml
 
 from civicpulse.records import clean_text
 from tests.conftest import FIXTURES
-from tests.nightly import query
+from tests.nightly import Demo, query
 from tests.seeds import seed_posts
 
 pytestmark = pytest.mark.e2e
@@ -181,9 +181,9 @@ def _first_out_of_order(paragraphs: tuple[str, ...], blocks: list[str]) -> str |
 
 
 @pytest.fixture(scope="module")
-def articles(demo: tuple[dict[str, str], dict[str, str]]) -> dict[str, dict[str, Any]]:
+def articles(demo: Demo) -> dict[str, dict[str, Any]]:
     """Every article of the warehouse the nightly run built, by URL."""
-    env, _ = demo
+    env = demo.env
     columns = ("url", "source_id", "body", "authors", "published_date", "updated_date", "language")
     rows = query(env, f"select {', '.join(columns)} from marts.fct_articles")
     return {str(row[0]): dict(zip(columns, row, strict=True)) for row in rows}

@@ -14,6 +14,7 @@ import pytest
 
 from civicpulse.settings import REPO_ROOT
 from civicpulse.sql import QueryError, run_query
+from tests.nightly import Demo
 
 CLI = str(Path(sys.executable).with_name("civicpulse"))
 QUERIES = sorted((REPO_ROOT / "queries").glob("*.sql"))
@@ -81,8 +82,8 @@ def test_a_missing_warehouse_says_how_to_build_it(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_every_example_query_runs(demo: tuple[dict[str, str], dict[str, str]], query: Path) -> None:
-    env, _ = demo
+def test_every_example_query_runs(demo: Demo, query: Path) -> None:
+    env = demo.env
     done = subprocess.run(
         [CLI, "sql", "-f", str(query), "--format", "json"], capture_output=True, text=True, env=env
     )
