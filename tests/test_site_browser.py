@@ -53,9 +53,10 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
+@pytest.mark.xdist_group("demo")  # the shared run, though requested late: see conftest.py
 def test_report_site_in_a_browser(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     require_chromium()  # before the nightly run, which a skip would waste
-    env, _ = request.getfixturevalue("demo")
+    env = request.getfixturevalue("demo").env
     reports = Path(env["CIVICPULSE_DATA"]) / "reports"
     index = reports / "site" / "index.html"
     assert index.exists(), f"the nightly run rendered no site at {index}"
