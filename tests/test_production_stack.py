@@ -53,8 +53,9 @@ from cryptography.fernet import Fernet
 from psycopg2 import sql
 
 from civicpulse.landing import partitions
+from civicpulse.runs import all_summaries
 from civicpulse.schemas import KEYS
-from civicpulse.settings import REPO_ROOT, Settings, load_settings
+from civicpulse.settings import REPO_ROOT, load_settings
 from civicpulse.warehouse import sources_in_marts
 from tests.conftest import FIXTURES
 from tests.processes import processes_of
@@ -272,6 +273,15 @@ def wait_for(
         time.sleep(0.5)  # polling interval while it imports Airflow and connects
 
 
+def answers(url: str) -> bool:
+    """Whether a health endpoint answers 200 (a component still starting refuses)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
 WORKERS = ("worker-a", "worker-b")
 
 
@@ -286,13 +296,6 @@ def worker_logs(env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Path]
     logs = {host: tmp_path / f"{host}.log" for host in WORKERS}
     broker = Celery(broker=from_cmd(env, "AIRFLOW__CELERY__BROKER_URL"))
     stats: dict[str, dict[str, Any]] = {}
-
-    def api_healthy() -> bool:
-        try:
-            with urllib.request.urlopen(f"{api_url}health", timeout=2) as response:
-                return bool(response.status == 200)
-        except OSError:
-            return False
 
     def workers_answer() -> bool:  # a broadcast like compose's healthcheck (`inspect ping`)
         stats.update(broker.control.inspect(timeout=1.0).stats() or {})
@@ -315,7 +318,7 @@ def worker_logs(env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Path]
             serve(worker("worker-a"), logs["worker-a"], *celery_worker("worker-a")) as first,
             serve(worker("worker-b"), logs["worker-b"], *celery_worker("worker-b")) as second,
         ):
-            wait_for("api-server", api_server, api_log, api_healthy)
+            wait_for("api-server", api_server, api_log, lambda: answers(f"{api_url}health"))
             wait_for("celery workers", first, logs["worker-a"], workers_answer)
             assert second.poll() is None, logs["worker-b"].read_text()[-3000:]
             assert {s["pool"]["max-concurrency"] for s in stats.values()} == {2}  # compose's
@@ -404,13 +407,6 @@ def scheduler(env: dict[str, str], worker_logs: dict[str, Path], tmp_path: Path)
     logs = {name: tmp_path / f"{name}.log" for name in ("scheduler", "dag-processor")}
     own_port = {**env, "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(health_port)}
 
-    def healthy() -> bool:  # compose's healthcheck: curl --fail http://localhost:8974/health
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{health_port}/health", timeout=2) as r:
-                return bool(r.status == 200)
-        except OSError:
-            return False
-
     def parsed() -> bool:
         return bool(metadata(env, "SELECT 1 FROM serialized_dag WHERE dag_id = 'scrape_indices'"))
 
@@ -418,7 +414,9 @@ def scheduler(env: dict[str, str], worker_logs: dict[str, Path], tmp_path: Path)
         serve(own_port, logs["scheduler"], "scheduler") as scheduler_process,
         serve(env, logs["dag-processor"], "dag-processor") as processor,
     ):
-        wait_for("scheduler", scheduler_process, logs["scheduler"], healthy)
+        # compose's healthcheck: curl --fail http://localhost:8974/health
+        health = f"http://{HOST}:{health_port}/health"
+        wait_for("scheduler", scheduler_process, logs["scheduler"], lambda: answers(health))
         wait_for("dag-processor", processor, logs["dag-processor"], parsed)
         yield
 
@@ -446,10 +444,9 @@ def test_a_backfill_of_the_index_dag_is_idempotent(env: dict[str, str], schedule
     assert backfilled and {source: set(days) for source, days in backfilled.items()} == {
         source: nights for source in backfilled
     }
-    settings = load_settings(env)
-    reruns = [run_summary(settings, source, day[:10]) for day in window for source in backfilled]
-    assert reruns and all(run and run["status"] == "published" for run in reruns), reruns
-    assert not [run for run in reruns if run and (run["new"] or run["updated"])], reruns
+    saved = {(s.source, s.ds): s for s in all_summaries(load_settings(env).runs_root)}
+    reruns = [saved[source, day[:10]] for day in window for source in backfilled]
+    assert {(run.status, run.new, run.updated) for run in reruns} == {("published", 0, 0)}
 
 
 def wait_for_index_runs(env: dict[str, str], count: int) -> list[datetime]:
@@ -493,9 +490,3 @@ def backfill(env: dict[str, str], start: str, end: str, *options: str) -> Landed
         }
         for source in recorded("indicator_values")
     }
-
-
-def run_summary(settings: Settings, source: str, day: str) -> dict[str, Any] | None:
-    """A source's run summary for `day`, if it ran that day."""
-    path = settings.runs_root / source / f"{day}.json"
-    return json.loads(path.read_text()) if path.exists() else None

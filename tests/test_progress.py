@@ -236,12 +236,13 @@ def test_nightly_shows_a_line_per_task_then_the_report_and_logs_the_rest(
 
     out = demo.printed
     monkeypatch.setenv("CIVICPULSE_DATA", demo.env["CIVICPULSE_DATA"])
-    assert out.endswith("\n" + report() + "\n") and "\x1b" not in out, out
+    ending = "\n" + report() + "\n"
+    assert out.endswith(ending) and "\x1b" not in out, out
     with sqlite3.connect(Path(demo.env["AIRFLOW_HOME"]) / "airflow.db") as db:
         tasks = db.execute("select task_id, state from task_instance").fetchall()
     # The log line, then per DAG its name, a line per task and how it went; then the report.
-    lines = out[: -len(report()) - 1].splitlines()
-    assert len(lines) == 1 + len(DAGS) * 2 + len(tasks) + 1, out  # + the blank line
+    lines = out.removesuffix(ending).splitlines()
+    assert len(lines) == 1 + len(DAGS) * 2 + len(tasks), out
     shown = [re.match(r"  (\w+) +(\w+)", line) for line in lines]
     shown_tasks = sorted((m[2], m[1]) for m in shown if m)  # (task_id, state) per line
     assert shown_tasks == sorted(tasks), out  # every task once, with its final state
