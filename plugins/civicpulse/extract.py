@@ -47,7 +47,7 @@ _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "
 _SUMMARY_CHARS = 300
 # trafilatura's settings for the body, built once: construction parses its config, and
 # extraction only reads them (where trafilatura changes one, it changes a copy).
-_TRAFILATURA = Extractor(output_format="xml", precision=True, comments=False)
+TRAFILATURA = Extractor(output_format="xml", precision=True, comments=False)
 # trafilatura's XML elements as the HTML blocks they were ("list" is ol or ul by its rend).
 _TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote", "code": "pre"}
 _DEFAULT_BOILERPLATE = "script, style"
@@ -207,10 +207,10 @@ class Generic:
         which keeps what its HTML output loses: whether a list is numbered."""
         # `trafilatura.extract`'s steps, less the fingerprint its XML output carries (a
         # simhash of the text: a fifth of its time on a small page, and not needed here).
-        document = bare_extraction(self.page, options=_TRAFILATURA)
+        document = bare_extraction(self.page, options=TRAFILATURA)
         if not isinstance(document, Document):
             return []
-        doc = etree.fromstring(determine_returnstring(document, _TRAFILATURA).encode("utf-8"))
+        doc = etree.fromstring(determine_returnstring(document, TRAFILATURA).encode("utf-8"))
         for element in doc.iter(*_TRAFILATURA_TAGS):
             if element.tag == "list":
                 element.tag = "ol" if str(element.get("rend", "")).startswith("ol") else "ul"
