@@ -71,6 +71,10 @@ bench: install ## DAG parse time; Airflow vs direct calls, dbt per model; the Ce
 		$(BIN)/python benchmarks/bench_$$bench.py || missed=1; done; \
 		exit $$missed  # every bench runs; the exit says whether a target was missed
 
+eval-extract: install ## body F1 of the generic path on a labelled page set: make eval-extract PAGES=<folder>
+	@test -n "$(PAGES)" || { echo "PAGES=<folder with html/ and ground-truth.json> is required"; exit 2; }
+	$(BIN)/python benchmarks/eval_extract.py $(PAGES)
+
 lint: install ## ruff, mypy, sqlfluff and dbt parse
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -102,4 +106,4 @@ compose-down: ## stop the production-like stack
 clean: ## remove the venv, Airflow home and data folder
 	rm -rf $(VENV) .tools $(AIRFLOW_HOME) data
 
-.PHONY: help install airflow-init demo run nightly test countries gazetteer bench lint fmt dbt up down compose-up compose-down clean
+.PHONY: help install airflow-init demo run nightly test countries gazetteer bench eval-extract lint fmt dbt up down compose-up compose-down clean
