@@ -1,5 +1,6 @@
-"""The fidelity evaluation (`benchmarks/eval_extract.py`) that issue 12's fast-mode question
-waits on: its shingle scores, and a run over a labelled set in the benchmark's layout."""
+"""The fidelity evaluation (`benchmarks/eval_extract.py`) behind running trafilatura's
+fallbacks only for a weak result: its shingle scores, and a run over a labelled set in the
+benchmark's layout."""
 
 from __future__ import annotations
 
@@ -54,9 +55,9 @@ def test_a_labelled_set_is_scored_for_every_variant(tmp_path: Path) -> None:
 
     shipped = extract.TRAFILATURA
     scores = evaluate(tmp_path)
-    assert extract.TRAFILATURA is shipped  # the fast variant puts the settings back
+    assert extract.TRAFILATURA is shipped  # the thorough variant puts the settings back
 
-    assert set(scores) == {"generic (as shipped)", "generic, fast=True", "bare trafilatura"}
+    assert set(scores) == {"generic (as shipped)", "generic, fallbacks", "bare trafilatura"}
     for found in scores.values():
         article, empty = found
         assert article.f1 > 0.95, article
@@ -74,3 +75,15 @@ def test_the_command_prints_one_row_per_variant(
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].split() == ["variant", "pages", "precision", "recall", "F1", "exact"]
     assert len(rows) == 4 and all(row.split()[-5] == "1" for row in rows[1:])
+
+
+def test_newspaper4k_test_data_is_read_as_a_labelled_set(tmp_path: Path) -> None:
+    """html/<id>.html beside txt/<id>.txt; a text without its page is left out."""
+    (tmp_path / "html").mkdir()
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "html" / "a.html").write_text(PAGE.format(paragraphs=f"<p>{ARTICLE[1]}</p>"))
+    (tmp_path / "txt" / "a.txt").write_text(ARTICLE[1])
+    (tmp_path / "txt" / "orphan.txt").write_text(ARTICLE[2])
+    scores = evaluate(tmp_path)
+    assert [len(found) for found in scores.values()] == [1, 1, 1]
+    assert scores["generic (as shipped)"][0].f1 > 0.95

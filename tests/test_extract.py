@@ -164,6 +164,29 @@ def test_without_a_body_selector_trafilatura_finds_the_main_paragraphs(boilerpla
         assert "All rights reserved" not in record["body"]  # the site footer
 
 
+def test_trafilatura_fallbacks_still_rescue_a_weak_extraction() -> None:
+    """trafilatura runs fast, without readability and justext, unless its own extraction is
+    weak. Here its own rules find only a short lead paragraph. The story, in an unmarked
+    `div`, is what the fallbacks are for, and it must not be lost."""
+    lead = "Residents in Kankan met the district water committees on Tuesday."
+    story = " ".join(
+        f"Committee {n} reported what it spent on pumps and wells this year, and residents "
+        f"asked how the next repairs will be chosen before the rainy season starts."
+        for n in range(1, 6)
+    )
+    html = (
+        f"<html><head><title>Water committees report</title></head><body>"
+        f"<nav><a href='/'>Home</a></nav><div><p>{lead}</p></div>"
+        f"<div class='x'>{story}</div></body></html>"
+    )
+    weak = dataclasses.replace(page(CHILE), body=html.encode())
+
+    record = extract.extract_article(weak, {}, "generic-only")
+
+    assert record["body_source"] == "generic"
+    assert "Committee 5 reported what it spent" in record["body"]
+
+
 def test_a_body_selector_that_matches_nothing_falls_back_too() -> None:
     selectors = SELECTORS | {"body": "div.no-such-class"}
     record = extract.extract_article(page(CHILE), selectors, SOURCE.name)

@@ -46,8 +46,12 @@ EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"]
 _SUMMARY_CHARS = 300
 # trafilatura's settings for the body, built once: construction parses its config, and
-# extraction only reads them (where trafilatura changes one, it changes a copy).
-TRAFILATURA = Extractor(output_format="xml", precision=True, comments=False)
+# extraction only reads them (where trafilatura changes one, it changes a copy). Fast: its
+# readability and justext fallbacks run only where its own extraction is weak (`_weak`).
+# Always run, they changed no body of the 26 snapshot pages (as fetched and bloated) or of 23
+# real news pages of newspaper4k's test set, and cost 40% of the call (`make eval-extract`).
+TRAFILATURA = Extractor(output_format="xml", precision=True, comments=False, fast=True)
+TRAFILATURA_THOROUGH = Extractor(output_format="xml", precision=True, comments=False)
 # trafilatura's XML elements as the HTML blocks they were ("list" is ol or ul by its rend).
 _TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote", "code": "pre"}
 _DEFAULT_BOILERPLATE = "script, style"
@@ -207,8 +211,8 @@ class Generic:
         which keeps what its HTML output loses: whether a list is numbered."""
         # `trafilatura.extract`'s steps, less the fingerprint its XML output carries (a
         # simhash of the text: a fifth of its time on a small page, and not needed here).
-        document = bare_extraction(self.page, options=TRAFILATURA)
-        if not isinstance(document, Document):
+        document = trafilatura_document(self.page)
+        if document is None:
             return []
         doc = etree.fromstring(determine_returnstring(document, TRAFILATURA).encode("utf-8"))
         for element in doc.iter(*_TRAFILATURA_TAGS):
@@ -228,6 +232,29 @@ class Generic:
             original_date=True,
             max_date=self._fetched_at.date().isoformat(),
         )
+
+
+def trafilatura_document(tree: HtmlElement) -> Document | None:
+    """trafilatura's extraction of the page's main text, its fallbacks run only where its own
+    extraction is weak. `tree` is left as it is (trafilatura works on a copy)."""
+    document = bare_extraction(tree, options=TRAFILATURA)
+    if _weak(document):
+        document = bare_extraction(tree, options=TRAFILATURA_THOROUGH)
+    return document if isinstance(document, Document) else None
+
+
+def _weak(document: Document | dict[str, Any] | None) -> bool:
+    """Whether trafilatura's own extraction is what its fallbacks exist for (the tests its
+    `compare_extraction` makes of it before asking readability or justext): nothing, less
+    than its minimum extracted size, no paragraph text, or more tables than paragraphs."""
+    if not isinstance(document, Document) or document.body is None:
+        return True
+    body = document.body
+    return (
+        len(document.raw_text or "") < TRAFILATURA.min_extracted_size
+        or not body.xpath(".//p//text()")
+        or len(body.findall(".//table")) > len(body.findall(".//p"))
+    )
 
 
 # --- structured data ---------------------------------------------------------------------
