@@ -267,6 +267,10 @@ def test_generic_date_when_neither_structured_data_nor_selectors_have_one() -> N
         ("2019-11-25T14:20:00-05:00", date(2019, 11, 25)),
         ("2019-11-25", date(2019, 11, 25)),
         ("2023-03-23T00:00:00Z", date(2023, 3, 23)),
+        ("20180619T055000+0900", date(2018, 6, 19)),  # ISO 8601's basic format
+        ("20180619T0550Z", date(2018, 6, 19)),
+        ("id 120180619T055000", None),
+        ("20180619", None),  # eight digits alone: an ID as often as a date
         ("Thursday, March 23, 2023", date(2023, 3, 23)),
         ("December 29, 2011", date(2011, 12, 29)),
         ("Last edited: December 29, 2011", date(2011, 12, 29)),

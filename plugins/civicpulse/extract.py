@@ -83,6 +83,9 @@ _MONTHS = {
 } | {"sept": 9}
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    # ISO 8601's basic format (Nikkei's JSON-LD: 20180619T055000+0900); the T is required,
+    # since eight digits alone are as likely an ID as a date
+    r"|(?<!\d)\d{8}T\d{4}(?:\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 )
 _HUMAN_DATE = re.compile(
     r"\b(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b"
