@@ -356,6 +356,47 @@ def test_minor_language_under_a_fifth_is_not_listed() -> None:
     assert extract.body_languages(mostly_french) == ["fr", "en"]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ناقشت منظمات المجتمع المدني في بغداد مع المسؤولين المحليين سبل تعزيز الشفافية.", "ar"),
+        ("Правозащитные организации в Ташкенте обсудили с властями доступ граждан к суду.", "ru"),
+        ("民间组织与地方官员在会议上讨论了如何提高公共支出的透明度和问责制。", "zh"),
+        ("องค์กรภาคประชาสังคมได้หารือกับเจ้าหน้าที่ท้องถิ่นเกี่ยวกับความโปร่งใสของงบประมาณ DNA", "th"),
+    ],
+    ids=["arabic", "russian", "chinese", "thai-with-a-latin-word"],
+)
+def test_a_body_in_a_script_of_its_own_is_named_without_a_declaration(text: str, code: str) -> None:
+    """Not the nearest of English, French and Spanish (a Thai story once came out French)."""
+    assert extract.body_languages([text, text]) == [code]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "lv",
+            "Pilsoniskās sabiedrības organizācijas tikās ar pašvaldības pārstāvjiem, lai "
+            "apspriestu budžeta pārredzamību un iedzīvotāju līdzdalību lēmumu pieņemšanā.",
+        ),
+        (
+            "pt-BR",
+            "As organizações da sociedade civil reuniram-se com as autoridades locais para "
+            "discutir a transparência do orçamento municipal e a participação dos cidadãos.",
+        ),
+    ],
+    ids=["latvian", "portuguese"],
+)
+def test_a_declared_language_lingua_does_not_choose_among_is_believed(lang: str, text: str) -> None:
+    """lingua only picks among the languages it is given; a Latvian news story came out
+    Spanish, English and French. The page's own declaration is the better evidence."""
+    html = f'<html lang="{lang}"><head><title>T</title></head><body><p>{text}</p></body></html>'
+    record = extract.extract_article(
+        dataclasses.replace(page(CHILE), body=html.encode()), {"body": "body"}, "any"
+    )
+    assert record["languages"] == [lang.split("-")[0]]
+
+
 def test_language_falls_back_to_html_lang_without_detectable_text() -> None:
     assert extract.body_languages(["2019", "•"]) == []
     tree = dom.parse('<html lang="fr-FR"><body><p>2019</p></body></html>')

@@ -39,7 +39,7 @@ from civicpulse.records import Record, clean_text
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR = "civicpulse.extract/4"
+EXTRACTOR = "civicpulse.extract/5"
 
 EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 
@@ -68,7 +68,15 @@ _MIN_LANGUAGE_SHARE = 0.2
 # sentences, and a section in another language spans several blocks.
 _BLOCK_HEAD_CHARS = 300
 _LANGUAGE_SAMPLE_CHARS = 3_000
-_LANGUAGES = (Language.ENGLISH, Language.FRENCH, Language.SPANISH)
+# lingua chooses among the Latin-script languages the sources write in and, where the text
+# has letters of another script, every language with a script of its own (Arabic, Russian,
+# Chinese, Thai, ...), whose models load only when first needed. Other Latin-script
+# languages are left out: each one slows every page.
+_LATIN_LANGUAGES = frozenset({Language.ENGLISH, Language.FRENCH, Language.SPANISH})
+_LANGUAGES = _LATIN_LANGUAGES | (frozenset(Language.all()) - Language.all_with_latin_script())
+_DETECTABLE = frozenset(language.iso_code_639_1.name.lower() for language in _LANGUAGES)
+# A letter of a script other than Latin (a Latin letter outside these ranges only costs time).
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
 # A date without a time zone is in the future only when no zone on Earth has reached it yet.
 _EARLIEST_ZONE = timedelta(hours=14)
 
@@ -161,7 +169,7 @@ def extract_article(
         _published_evidence(declared, stated, tree, selectors, generic), page
     )
     updated, _ = _first_date(_updated_evidence(declared, stated, tree, selectors), page)
-    languages = body_languages(blocks) or _declared_languages(declared)
+    languages = _languages(blocks, declared)
     return {
         "source_id": source_id,
         "url": canonical_url(tree, page.url),
@@ -582,11 +590,21 @@ def _select_all(tree: HtmlElement, selectors: Mapping[str, str], key: str) -> li
 
 
 @cache
-def _detector() -> LanguageDetector:
-    # Building a detector loads its models (seconds); one per process is enough.
-    return (
-        LanguageDetectorBuilder.from_languages(*_LANGUAGES).with_preloaded_language_models().build()
-    )
+def _detector(latin_only: bool) -> LanguageDetector:
+    """One per process and kind of text: on Latin letters alone lingua's alphabet rules would
+    set every other script's language aside anyway, at a cost."""
+    languages = _LATIN_LANGUAGES if latin_only else _LANGUAGES
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def _languages(blocks: list[str], declared: Declared) -> list[str]:
+    """The body's languages; the declared one where lingua finds none, or where the page
+    declares a language lingua does not choose among (Latvian, Portuguese, Burmese): lingua
+    would only pick the nearest it knows (a Latvian news story came out Spanish)."""
+    stated = _declared_languages(declared)
+    if stated and stated[0] not in _DETECTABLE:
+        return stated
+    return body_languages(blocks) or stated
 
 
 def body_languages(blocks: list[str]) -> list[str]:
@@ -597,7 +615,7 @@ def body_languages(blocks: list[str]) -> list[str]:
     """
     chars: dict[str, int] = {}
     sampled = _language_sample(blocks)
-    detector = _detector()
+    detector = _detector(not any(_NON_LATIN_LETTER.search(head) for head, _ in sampled))
     detected = [detector.detect_language_of(head) for head, _ in sampled]
     for (_, length), language in zip(sampled, detected, strict=True):
         if language is not None:
