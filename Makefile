@@ -72,7 +72,7 @@ bench: install ## DAG parse time; Airflow vs direct calls, dbt per model; the Ce
 		exit $$missed  # every bench runs; the exit says whether a target was missed
 
 eval-extract: install ## body F1 of the generic path on a labelled page set: make eval-extract PAGES=<folder>
-	@test -n "$(PAGES)" || { echo "PAGES=<folder with html/ and ground-truth.json> is required"; exit 2; }
+	@test -n "$(PAGES)" || { echo "PAGES=<folder with html/ and ground-truth.json or txt/> is required"; exit 2; }
 	$(BIN)/python benchmarks/eval_extract.py $(PAGES)
 
 lint: install ## ruff, mypy, sqlfluff and dbt parse

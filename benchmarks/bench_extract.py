@@ -38,14 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, 
 import trafilatura  # noqa: E402
 from trafilatura.core import bare_extraction  # noqa: E402
 
-from civicpulse import dom  # noqa: E402
+from civicpulse import dom, main_text  # noqa: E402
 from civicpulse.articles import extract_page  # noqa: E402
-from civicpulse.extract import (  # noqa: E402
-    NOTHING_STATED,
-    TRAFILATURA_THOROUGH,
-    extract_article,
-    trafilatura_document,
-)
+from civicpulse.extract import NOTHING_STATED, Generic, extract_article  # noqa: E402
 from tests.article_pages import ArticlePage, article_pages, bloated  # noqa: E402
 
 THROUGHPUT_TARGET = 1.0  # ours / bare, pages per second
@@ -69,14 +64,19 @@ def bare(item: ArticlePage) -> object:
 
 
 def cascade(item: ArticlePage) -> object:
-    """Only the trafilatura call the generic path makes, on the tree it parses: its floor.
-    Nothing else the generic path does (evidence, languages, blocks) is in it."""
-    return trafilatura_document(dom.parse(item[1].text))
+    """Only the trafilatura call the generic path makes, on the page it parses and strips:
+    its floor. Nothing else the generic path does (evidence, languages, blocks) is in it."""
+    return main_text.extract(_generic_page(item))
 
 
 def cascade_thorough(item: ArticlePage) -> object:
     """The same with the readability and justext fallbacks run on every page."""
-    return bare_extraction(dom.parse(item[1].text), options=TRAFILATURA_THOROUGH)
+    return bare_extraction(_generic_page(item), options=main_text.THOROUGH)
+
+
+def _generic_page(item: ArticlePage) -> object:
+    page = item[1]
+    return Generic(dom.parse(page.text), {}, page.fetched_at).page
 
 
 def timed(extractor: Extractor, pages: list[ArticlePage], rounds: int) -> float:

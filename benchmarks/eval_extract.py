@@ -2,10 +2,10 @@
 readability and justext fallbacks only for a weak result), with the fallbacks always run, and
 bare `trafilatura.extract`.
 
-The fallbacks cost about 40% of the generic path's trafilatura call (`bench_extract` prints
-both floors); whether running them only where trafilatura's own extraction is weak loses
-fidelity can only be measured on labelled pages. Give it a set in the layout of Zyte's
-article-extraction-benchmark:
+The fallbacks are about a third of the generic path's trafilatura call (`make bench` prints
+both floors); whether running them only where its own extraction is weak
+(`civicpulse.main_text`) loses fidelity can only be measured on labelled pages. Give it a
+set in the layout of Zyte's article-extraction-benchmark:
 `html/<id>.html.gz` (or `.html`) and `ground-truth.json`, mapping each id to at least
 `{"articleBody": ...}` (and `"url"`, when known); or in that of newspaper4k's test data
 (`tests/data` of its sdist on PyPI): `html/<id>.html` and `txt/<id>.txt`.
@@ -34,7 +34,7 @@ from pathlib import Path
 import trafilatura
 from requests.structures import CaseInsensitiveDict
 
-from civicpulse import extract
+from civicpulse import main_text
 from civicpulse.extract import NOTHING_STATED, ExtractionError, extract_article
 from civicpulse.fetch import Page
 
@@ -104,11 +104,11 @@ def generic(page: Page) -> str:
 
 def generic_thorough(page: Page) -> str:
     """The generic path with the fallbacks always run: its trafilatura settings swapped."""
-    shipped, extract.TRAFILATURA = extract.TRAFILATURA, extract.TRAFILATURA_THOROUGH
+    shipped, main_text.SETTINGS = main_text.SETTINGS, main_text.THOROUGH
     try:
         return generic(page)
     finally:
-        extract.TRAFILATURA = shipped
+        main_text.SETTINGS = shipped
 
 
 def bare(page: Page) -> str:
@@ -134,7 +134,7 @@ def evaluate(root: Path, limit: int | None = None) -> dict[str, list[Score]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("root", type=Path, help="folder with html/ and ground-truth.json")
+    parser.add_argument("root", type=Path, help="folder with html/ and ground-truth.json or txt/")
     parser.add_argument("--limit", type=int, help="only the first N pages (by id)")
     args = parser.parse_args(argv)
     scores = evaluate(args.root, args.limit)

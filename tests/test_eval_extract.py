@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.eval_extract import evaluate, main, score
-from civicpulse import extract
+from civicpulse import main_text
 
 ARTICLE = [
     "Civil society groups in Conakry met district officials on Tuesday to review how the new "
@@ -53,9 +53,9 @@ def test_a_labelled_set_is_scored_for_every_variant(tmp_path: Path) -> None:
     }
     (tmp_path / "ground-truth.json").write_text(json.dumps(truth))
 
-    shipped = extract.TRAFILATURA
+    shipped = main_text.SETTINGS
     scores = evaluate(tmp_path)
-    assert extract.TRAFILATURA is shipped  # the thorough variant puts the settings back
+    assert main_text.SETTINGS is shipped  # the thorough variant puts the settings back
 
     assert set(scores) == {"generic (as shipped)", "generic, fallbacks", "bare trafilatura"}
     for found in scores.values():

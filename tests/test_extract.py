@@ -397,6 +397,16 @@ def test_a_declared_language_lingua_does_not_choose_among_is_believed(lang: str,
     assert record["languages"] == [lang.split("-")[0]]
 
 
+@pytest.mark.parametrize("lang", ["x-default", "und", "English"])
+def test_a_declaration_that_is_no_language_code_leaves_the_body_to_lingua(lang: str) -> None:
+    text = "Civil society groups met district officials to review the new water committees."
+    html = f'<html lang="{lang}"><head><title>T</title></head><body><p>{text}</p></body></html>'
+    record = extract.extract_article(
+        dataclasses.replace(page(CHILE), body=html.encode()), {"body": "body"}, "any"
+    )
+    assert record["languages"] == ["en"]
+
+
 def test_language_falls_back_to_html_lang_without_detectable_text() -> None:
     assert extract.body_languages(["2019", "•"]) == []
     tree = dom.parse('<html lang="fr-FR"><body><p>2019</p></body></html>')

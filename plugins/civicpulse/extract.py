@@ -29,11 +29,10 @@ import htmldate
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.core import bare_extraction, determine_returnstring
+from trafilatura.core import determine_returnstring
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
-from trafilatura.settings import Document, Extractor
 
-from civicpulse import dom
+from civicpulse import dom, main_text
 from civicpulse.fetch import Page
 from civicpulse.records import Record, clean_text
 
@@ -45,13 +44,6 @@ EvidenceSource = Literal["structured_data", "feed", "selectors", "generic"]
 
 _BLOCKS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption"]
 _SUMMARY_CHARS = 300
-# trafilatura's settings for the body, built once: construction parses its config, and
-# extraction only reads them (where trafilatura changes one, it changes a copy). Fast: its
-# readability and justext fallbacks run only where its own extraction is weak (`_weak`).
-# Always run, they changed no body of the 26 snapshot pages (as fetched and bloated) or of 23
-# real news pages of newspaper4k's test set, and cost 40% of the call (`make eval-extract`).
-TRAFILATURA = Extractor(output_format="xml", precision=True, comments=False, fast=True)
-TRAFILATURA_THOROUGH = Extractor(output_format="xml", precision=True, comments=False)
 # trafilatura's XML elements as the HTML blocks they were ("list" is ol or ul by its rend).
 _TRAFILATURA_TAGS = {"head": "h2", "item": "li", "list": "ul", "quote": "blockquote", "code": "pre"}
 _DEFAULT_BOILERPLATE = "script, style"
@@ -69,13 +61,15 @@ _MIN_LANGUAGE_SHARE = 0.2
 _BLOCK_HEAD_CHARS = 300
 _LANGUAGE_SAMPLE_CHARS = 3_000
 # lingua chooses among the Latin-script languages the sources write in and, where the text
-# has letters of another script, every language with a script of its own (Arabic, Russian,
-# Chinese, Thai, ...), whose models load only when first needed. Other Latin-script
+# has letters of another script, every lingua language not written in Latin script (Arabic,
+# Russian, Chinese, Thai, ...), whose models load only when first needed. Other Latin-script
 # languages are left out: each one slows every page.
 _LATIN_LANGUAGES = frozenset({Language.ENGLISH, Language.FRENCH, Language.SPANISH})
 _LANGUAGES = _LATIN_LANGUAGES | (frozenset(Language.all()) - Language.all_with_latin_script())
 _DETECTABLE = frozenset(language.iso_code_639_1.name.lower() for language in _LANGUAGES)
-# A letter of a script other than Latin (a Latin letter outside these ranges only costs time).
+_ISO_639_1 = re.compile("[a-z]{2}")
+# A letter outside the Latin script; a false alarm (a superscript digit, a ligature, an IPA
+# letter) only costs time.
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-Z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
 # A date without a time zone is in the future only when no zone on Earth has reached it yet.
 _EARLIEST_ZONE = timedelta(hours=14)
@@ -222,10 +216,11 @@ class Generic:
         which keeps what its HTML output loses: whether a list is numbered."""
         # `trafilatura.extract`'s steps, less the fingerprint its XML output carries (a
         # simhash of the text: a fifth of its time on a small page, and not needed here).
-        document = trafilatura_document(self.page)
+        document = main_text.extract(self.page)
         if document is None:
             return []
-        doc = etree.fromstring(determine_returnstring(document, TRAFILATURA).encode("utf-8"))
+        xml = determine_returnstring(document, main_text.SETTINGS)
+        doc = etree.fromstring(xml.encode("utf-8"))
         for element in doc.iter(*_TRAFILATURA_TAGS):
             if element.tag == "list":
                 element.tag = "ol" if str(element.get("rend", "")).startswith("ol") else "ul"
@@ -243,29 +238,6 @@ class Generic:
             original_date=True,
             max_date=self._fetched_at.date().isoformat(),
         )
-
-
-def trafilatura_document(tree: HtmlElement) -> Document | None:
-    """trafilatura's extraction of the page's main text, its fallbacks run only where its own
-    extraction is weak. `tree` is left as it is (trafilatura works on a copy)."""
-    document = bare_extraction(tree, options=TRAFILATURA)
-    if _weak(document):
-        document = bare_extraction(tree, options=TRAFILATURA_THOROUGH)
-    return document if isinstance(document, Document) else None
-
-
-def _weak(document: Document | dict[str, Any] | None) -> bool:
-    """Whether trafilatura's own extraction is what its fallbacks exist for (the tests its
-    `compare_extraction` makes of it before asking readability or justext): nothing, less
-    than its minimum extracted size, no paragraph text, or more tables than paragraphs."""
-    if not isinstance(document, Document) or document.body is None:
-        return True
-    body = document.body
-    return (
-        len(document.raw_text or "") < TRAFILATURA.min_extracted_size
-        or not body.xpath(".//p//text()")
-        or len(body.findall(".//table")) > len(body.findall(".//p"))
-    )
 
 
 # --- structured data ---------------------------------------------------------------------
@@ -590,19 +562,20 @@ def _select_all(tree: HtmlElement, selectors: Mapping[str, str], key: str) -> li
 
 
 @cache
-def _detector(latin_only: bool) -> LanguageDetector:
+def _detector(non_latin: bool) -> LanguageDetector:
     """One per process and kind of text: on Latin letters alone lingua's alphabet rules would
     set every other script's language aside anyway, at a cost."""
-    languages = _LATIN_LANGUAGES if latin_only else _LANGUAGES
+    languages = _LANGUAGES if non_latin else _LATIN_LANGUAGES
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
 def _languages(blocks: list[str], declared: Declared) -> list[str]:
     """The body's languages; the declared one where lingua finds none, or where the page
-    declares a language lingua does not choose among (Latvian, Portuguese, Burmese): lingua
-    would only pick the nearest it knows (a Latvian news story came out Spanish)."""
+    declares, as an ISO 639-1 code, a language lingua does not choose among (Latvian,
+    Portuguese, Burmese): lingua would only pick the nearest it knows (a Latvian news story
+    came out Spanish). Free text ("English", "und", "x-default") is no such declaration."""
     stated = _declared_languages(declared)
-    if stated and stated[0] not in _DETECTABLE:
+    if stated and _ISO_639_1.fullmatch(stated[0]) and stated[0] not in _DETECTABLE:
         return stated
     return body_languages(blocks) or stated
 
@@ -615,7 +588,7 @@ def body_languages(blocks: list[str]) -> list[str]:
     """
     chars: dict[str, int] = {}
     sampled = _language_sample(blocks)
-    detector = _detector(not any(_NON_LATIN_LETTER.search(head) for head, _ in sampled))
+    detector = _detector(any(_NON_LATIN_LETTER.search(head) for head, _ in sampled))
     detected = [detector.detect_language_of(head) for head, _ in sampled]
     for (_, length), language in zip(sampled, detected, strict=True):
         if language is not None:
