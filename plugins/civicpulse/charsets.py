@@ -23,6 +23,9 @@ _DECLARED = re.compile(
 # WHATWG's Encoding Standard reads these labels as windows-1252, as every browser does.
 _WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
 _C1_CONTROL = re.compile("[\x80-\x9f]")
+# Code, where a C1 control is no sign of mojibake: core-js, inlined on many news sites, tests
+# its string methods on a literal U+0085.
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -47,7 +50,7 @@ def decode_html(body: bytes, header_charset: str | None, url: str) -> str:
     U+0080-U+009F, but UTF-8 read as Latin-1 does ("Ç" as "Ã" and U+0087), and parsers drop
     them before later repairs could see them."""
     text = _decode(body, header_charset, url)
-    if _C1_CONTROL.search(text):
+    if _C1_CONTROL.search(text) and _C1_CONTROL.search(_SCRIPT_OR_STYLE.sub("", text)):
         log.warning("%s: C1 control characters, UTF-8 read as Latin-1 once; repaired", url)
         text = ftfy.fix_encoding(text)
     return text
