@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests/
 
 import trafilatura  # noqa: E402
+from lxml.html import HtmlElement  # noqa: E402
 from trafilatura.core import bare_extraction  # noqa: E402
 
 from civicpulse import dom, main_text  # noqa: E402
@@ -74,7 +75,7 @@ def cascade_thorough(item: ArticlePage) -> object:
     return bare_extraction(_generic_page(item), options=main_text.THOROUGH)
 
 
-def _generic_page(item: ArticlePage) -> object:
+def _generic_page(item: ArticlePage) -> HtmlElement:
     page = item[1]
     return Generic(dom.parse(page.text), {}, page.fetched_at).page
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from trafilatura.core import bare_extraction
 
 from civicpulse import dom, main_text
-from tests.article_pages import article_pages
 
 LEAD = "Residents in Kankan met the district water committees on Tuesday to hear their reports."
 TEASER = (
@@ -17,13 +16,6 @@ TEASER = (
 def _text(settings: object, html: str) -> str:
     document = bare_extraction(dom.parse(html), options=settings)
     return str(document.raw_text) if document is not None else ""
-
-
-def test_a_healthy_extraction_is_the_fast_one() -> None:
-    _, page, _ = article_pages()[0]
-    document = main_text.extract(dom.parse(page.text))
-    assert document is not None
-    assert document.raw_text == _text(main_text.SETTINGS, page.text)
 
 
 def test_where_fast_mode_kept_teasers_the_thorough_run_decides() -> None:
